@@ -1,0 +1,34 @@
+# Two commands matter: `make run` (the demo on embedded defaults) and
+# `make test` (the whole suite against real services). See README.md.
+.PHONY: run test lint services services-stop messages bench worker clean
+
+PY := .venv/bin/python
+PORT ?= 8000
+
+run:
+	scripts/run-demo.sh
+
+test:
+	scripts/test.sh
+
+lint:
+	scripts/bootstrap.sh
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_DEBUG=1 $(PY) -m mypy .
+
+services:
+	scripts/services.sh start
+
+services-stop:
+	scripts/services.sh stop
+
+messages:
+	cd complaints && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore='.venv/*'
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore='.venv/*'
+
+bench:
+	scripts/bench.sh
+
+clean:
+	rm -rf var/db.sqlite3 var/media staticfiles

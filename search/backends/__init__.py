@@ -1,0 +1,35 @@
+"""One search interface, three engines; SEARCH_ENGINE picks one."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+
+from search.backends.base import SearchBackend
+
+
+@cache
+def _backend(engine: str, url: str) -> SearchBackend:
+    if engine == "database":
+        from search.backends.database import DatabaseBackend
+
+        return DatabaseBackend()
+    if engine == "elasticsearch":
+        from search.backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(url)
+    if engine == "opensearch":
+        from search.backends.opensearch import OpenSearchBackend
+
+        return OpenSearchBackend(url)
+    raise ValueError(f"unknown search engine {engine!r}")
+
+
+def get_backend(engine: str | None = None, url: str | None = None) -> SearchBackend:
+    return _backend(
+        engine or settings.SEARCH_ENGINE, url if url is not None else settings.SEARCH_URL
+    )
+
+
+__all__ = ["SearchBackend", "get_backend"]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from search.backends.base import SearchBackend
+
+
+class ElasticsearchBackend(SearchBackend):
+    engine = "elasticsearch"
+
+    def __init__(self, url: str) -> None:
+        self.client = Elasticsearch(url, request_timeout=10)
+
+    def health(self) -> dict[str, Any]:
+        info = self.client.info()
+        status = self.client.cluster.health()["status"]
+        return {
+            "ok": status in ("green", "yellow"),
+            "engine": self.engine,
+            "version": info["version"]["number"],
+            "cluster_status": status,
+        }
