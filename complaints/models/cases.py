@@ -207,6 +207,9 @@ class Case(models.Model):
         related_name="linked_from",
         help_text=_("the complaint or report split from the same intake"),
     )
+    # Related intakes found by duplicate detection that the operator linked
+    # (same caller, or same business and product); not merged.
+    related_cases = models.ManyToManyField("self", blank=True, symmetrical=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases"
     )
