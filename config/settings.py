@@ -228,6 +228,9 @@ HOTSPOT_MIN_SIGNALS = env_int("HOTSPOT_MIN_SIGNALS", 5)
 HOTSPOT_BRAND_MIN_SELLERS = env_int("HOTSPOT_BRAND_MIN_SELLERS", 3)
 HOTSPOT_BRAND_MIN_COUNTIES = env_int("HOTSPOT_BRAND_MIN_COUNTIES", 2)
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
+# Share of a legal clock's length after which it is due soon and the handler
+# is reminded (issue 4, item 3).
+CLOCK_REMINDER_FRACTION = float(os.environ.get("CLOCK_REMINDER_FRACTION", "0.8"))
 # Salt for the complainant hash kept in the search index instead of identity.
 COMPLAINANT_HASH_SALT = os.environ.get("COMPLAINANT_HASH_SALT", SECRET_KEY)
 
