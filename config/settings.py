@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,15 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat entries; the DatabaseScheduler copies them into django-celery-beat's tables.
+CELERY_BEAT_SCHEDULE = {
+    "complaints-clock-sweep": {"task": "complaints.tasks.clock_sweep", "schedule": 15 * 60},
+    "search-drain-outbox": {"task": "search.tasks.drain_search_outbox", "schedule": 60},
+    "search-hotspot-alerts": {
+        "task": "search.tasks.hotspot_alerts",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 # --- Search ------------------------------------------------------------------
 SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "database")

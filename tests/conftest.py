@@ -33,6 +33,16 @@ def require(condition: bool, what: str) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    """Production settings hash static names from a collectstatic manifest;
+    tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def postgres(db: Any) -> None:
     from django.db import connection
