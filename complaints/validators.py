@@ -70,7 +70,9 @@ def validate_id_number(value: str) -> None:
     try:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
-        raise ValidationError(_("The ID number contains an invalid birth date."), code="invalid") from None
+        raise ValidationError(
+            _("The ID number contains an invalid birth date."), code="invalid"
+        ) from None
     if birth.year < 1900 or birth > dt.date.today():
         raise ValidationError(_("The ID number contains an invalid birth date."), code="invalid")
     if id_number_check_char(text[:17]) != text[17]:

@@ -1,0 +1,268 @@
+"""Reads of cases: who sees what, filtered queues, caller history, duplicate
+candidates and the business lookup of the intake form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+from django_fsm import has_transition_perm
+
+from complaints.models import Case, CaseClock, Office, ProductCategory, Region
+from complaints.validators import normalize_mainland_phone
+
+#: Duplicate window: same caller, or same business and product (RULES.md §7, issue 4).
+DUPLICATE_WINDOW_DAYS = getattr(settings, "DUPLICATE_WINDOW_DAYS", 30)
+#: A running clock due within this many calendar days is "due soon".
+DUE_SOON_DAYS = getattr(settings, "CASE_DUE_SOON_DAYS", 2)
+
+
+# A consumer may withdraw their own complaint at any open point (RULES.md §3).
+CONSUMER_TRANSITIONS = frozenset({"withdraw"})
+
+
+# --- Office scope ----------------------------------------------------------------
+
+
+def user_office_ids(user: Any) -> set[int] | None:
+    """The offices whose cases a staff user sees: their own and the offices
+    below it. None means every office; an empty set means none (consumers)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.has_perm("complaints.view_all_offices"):
+        return None
+    # One request asks this many times (once per transition); the office tree
+    # does not change within it.
+    cached: set[int] | None = getattr(user, "_case_office_ids", None)
+    if cached is not None:
+        return cached
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return set()
+    ids = {profile.office_id}
+    frontier = set(ids)
+    while frontier:
+        frontier = (
+            set(Office.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        )
+        ids |= frontier
+    user._case_office_ids = ids
+    return ids
+
+
+def user_may_act_on_office(*, user: Any, office_id: int) -> bool:
+    ids = user_office_ids(user)
+    return ids is None or office_id in ids
+
+
+def transition_permitted(*, case: Case, name: str, user: Any) -> bool:
+    """May this user take this (state-wise available) transition now?"""
+    if name in CONSUMER_TRANSITIONS and case.consumer_id and case.consumer_id == user.pk:
+        return True
+    return bool(
+        user_may_act_on_office(user=user, office_id=case.office_id)
+        and has_transition_perm(getattr(case, name), user)
+    )
+
+
+def available_transitions(*, case: Case, user: Any) -> list[str]:
+    """The transitions this user may take on this case now, in model order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        t.name
+        for t in case.get_available_status_transitions()  # type: ignore[attr-defined]
+        if transition_permitted(case=case, name=t.name, user=user)
+    ]
+
+
+def case_available_transitions(*, case: Case, user: Any) -> list[str]:
+    return available_transitions(case=case, user=user)
+
+
+def cases_visible_to(*, user: Any) -> QuerySet[Case]:
+    """Staff see the cases of their office and the offices below it, plus the
+    cases they registered, handle or mediate; `view_all_offices` sees all.
+    Everyone else sees only their own cases."""
+    qs = Case.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    offices = user_office_ids(user)
+    if offices is None:
+        return qs
+    if getattr(user, "staff_profile", None) is None:
+        return qs.filter(consumer=user)
+    return qs.filter(
+        Q(office_id__in=offices) | Q(registered_by=user) | Q(handler=user) | Q(mediator=user)
+    )
+
+
+def _region_prefix(code: str) -> str:
+    """GB/T 2260: 430000 is the province, 430100 a city, 430102 a county;
+    the significant digits select the region and everything below it."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def _as_list(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if str(v)]
+    return [v for v in str(value).split(",") if v]
+
+
+def _as_date(value: Any, field: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    parsed = parse_date(str(value)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) else None
+    if parsed is None:
+        raise ValidationError({field: _("Enter a date as YYYY-MM-DD.")})
+    return parsed
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() in {"1", "true", "yes", "on"}
+
+
+def case_list(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Case]:
+    """The cases this user sees, filtered. Filters: status (one or a comma
+    list), office (id), category (code or id, with its subcategories),
+    region (any level), kind, due_before / due_after (a running clock's due
+    date), overdue, due_soon, q (tracking code or work-order number)."""
+    qs = cases_visible_to(user=user)
+    statuses = _as_list(filters.get("status"))
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    office = filters.get("office")
+    if office not in (None, ""):
+        if not str(office).isdigit():
+            raise ValidationError({"office": _("Enter an office id.")})
+        qs = qs.filter(office_id=int(office))
+    category = filters.get("category")
+    if category not in (None, ""):
+        cat = ProductCategory.objects.filter(
+            Q(code=str(category)) | Q(pk=int(category) if str(category).isdigit() else None)
+        ).first()
+        if cat is None:
+            raise ValidationError({"category": _("Unknown product category.")})
+        qs = qs.filter(Q(category__path=cat.path) | Q(category__path__startswith=cat.path + "/"))
+    region = filters.get("region")
+    if region not in (None, ""):
+        if not Region.objects.filter(code=str(region)).exists():
+            raise ValidationError({"region": _("Unknown region.")})
+        qs = qs.filter(region_id__startswith=_region_prefix(str(region)))
+    running = CaseClock.objects.filter(
+        case=OuterRef("pk"), stopped_on__isnull=True, paused_on__isnull=True
+    )
+    due_before = _as_date(filters.get("due_before"), "due_before")
+    if due_before:
+        qs = qs.filter(Exists(running.filter(due_on__lte=due_before)))
+    due_after = _as_date(filters.get("due_after"), "due_after")
+    if due_after:
+        qs = qs.filter(Exists(running.filter(due_on__gte=due_after)))
+    today = timezone.localdate()
+    if _truthy(filters.get("overdue", "")):
+        qs = qs.filter(Exists(running.filter(due_on__lt=today)))
+    if _truthy(filters.get("due_soon", "")):
+        qs = qs.filter(
+            Exists(
+                running.filter(
+                    due_on__gte=today, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
+                )
+            )
+        )
+    text = str(filters.get("q") or "").strip()
+    if text:
+        qs = qs.filter(Q(tracking_code__iexact=text) | Q(work_order_no=text))
+    return qs.select_related("office", "category", "region", "problem_type")
+
+
+def caller_history(*, phone: str) -> QuerySet[Case]:
+    """Every case of this caller, newest first. Callers scope it with
+    cases_visible_to where the viewer's office matters."""
+    try:
+        normalized = normalize_mainland_phone(phone)
+    except ValidationError:
+        return Case.objects.none()
+    return Case.objects.filter(complainant_phone=normalized).order_by("-received_at")
+
+
+def duplicate_candidates(
+    *,
+    phone: str,
+    seller_key: str,
+    category: ProductCategory | int | None,
+    received_at: dt.datetime | None = None,
+) -> QuerySet[Case]:
+    """Possible duplicates or related cases within the window before the
+    receipt: the same caller; or the same business and product category."""
+    received_at = received_at or timezone.now()
+    since = received_at - dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+    match = Q()
+    if phone:
+        match |= Q(complainant_phone=phone)
+    if seller_key and category is not None:
+        match |= Q(seller_key=seller_key, category=category)
+    if not match:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(match, received_at__gte=since, received_at__lte=received_at)
+        .select_related("category", "office")
+        .order_by("-received_at")
+    )
+
+
+_CREDIT_LIKE = re.compile(r"^[0-9A-Z]{6,18}$")
+
+
+def business_lookup(*, query: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Businesses named in past cases, by name prefix or credit code prefix,
+    most complained-about first."""
+    text = (query or "").strip()
+    if len(text) < 2:
+        return []
+    upper = text.upper()
+    match = Q(business_name__istartswith=text)
+    if _CREDIT_LIKE.match(upper):
+        match |= Q(business_credit_code__startswith=upper)
+    rows = (
+        Case.objects.filter(match)
+        .values(
+            "business_name",
+            "business_credit_code",
+            "business_address",
+            "region_id",
+            "online_platform",
+            "shop_id",
+        )
+        .annotate(cases=Count("id"), last_received=Max("received_at"))
+        .order_by("-cases", "-last_received")[:limit]
+    )
+    return [
+        {
+            "name": r["business_name"],
+            "credit_code": r["business_credit_code"],
+            "address": r["business_address"],
+            "region": r["region_id"],
+            "online_platform": r["online_platform"],
+            "shop_id": r["shop_id"],
+            "cases": r["cases"],
+        }
+        for r in rows
+    ]

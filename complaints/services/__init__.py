@@ -1,0 +1,18 @@
+"""Every write to a case goes through these services."""
+
+from complaints.services.duplicates import case_link, case_merge
+from complaints.services.errors import StaleVersionError, TransitionNotAllowedError
+from complaints.services.intake import IntakeData, IntakeResult, intake_create
+from complaints.services.transitions import TRANSITIONS, case_transition
+
+__all__ = [
+    "TRANSITIONS",
+    "IntakeData",
+    "IntakeResult",
+    "StaleVersionError",
+    "TransitionNotAllowedError",
+    "case_link",
+    "case_merge",
+    "case_transition",
+    "intake_create",
+]

@@ -1,0 +1,77 @@
+"""Operator decisions on duplicate warnings: link related cases, or merge a
+repeat report into the original (the repeat becomes final, 'merged')."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Case, CaseEvent
+from complaints.selectors import cases_visible_to
+from complaints.services.transitions import case_transition
+from search.services import search_outbox_enqueue
+
+PERM_REGISTER = "complaints.register_case"
+PERM_HANDLE = "complaints.handle_case"
+
+
+def case_link(*, case_id: int, other_id: int, actor: Any, note: str = "") -> Case:
+    """Marks two cases as related (same caller, or same business and
+    product). Both get an audit event; neither changes state."""
+    if case_id == other_id:
+        raise ValidationError({"other": _("A case cannot be related to itself.")})
+    if not (actor.has_perm(PERM_REGISTER) or actor.has_perm(PERM_HANDLE)):
+        raise PermissionDenied(_("Your role may not link cases."))
+    visible = cases_visible_to(user=actor)
+    with transaction.atomic():
+        # Lock in id order so that two operators linking the same pair cannot deadlock.
+        locked = {
+            c.pk: c
+            for c in visible.select_for_update(of=("self",))
+            .select_related("rule_set")
+            .filter(pk__in=[case_id, other_id])
+            .order_by("pk")
+        }
+        if case_id not in locked:
+            raise Case.DoesNotExist
+        if other_id not in locked:
+            raise ValidationError(
+                {"other": _("That case does not exist or is not visible to you.")}
+            )
+        case, other = locked[case_id], locked[other_id]
+        if case.related_cases.filter(pk=other.pk).exists():
+            return case
+        case.related_cases.add(other)
+        for this, that in ((case, other), (other, case)):
+            this.version += 1
+            this.save(update_fields=["version", "updated_at"])
+            CaseEvent.objects.create(
+                case=this,
+                actor=actor,
+                action="linked",
+                from_status=this.status,
+                to_status=this.status,
+                note=note,
+                rule_set=this.rule_set.code,
+                data={"related_case": that.pk},
+            )
+            search_outbox_enqueue(model="complaints.case", object_id=this.pk, version=this.version)
+    return case
+
+
+def case_merge(
+    *, case_id: int, into_id: int, actor: Any, note: str = "", expected_version: int | None = None
+) -> Case:
+    """Merges a repeat report into the original report: the state machine's
+    merge_into transition, with its checks and audit event."""
+    return case_transition(
+        case_id=case_id,
+        name="merge_into",
+        actor=actor,
+        note=note,
+        params={"original": into_id},
+        expected_version=expected_version,
+    )
