@@ -49,10 +49,14 @@ def parse_holiday_file(path: Path, *, year: int | None = None) -> list[HolidayRo
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise HolidayFileError([f"{path}: cannot read the file ({exc})"]) from exc
-    if path.suffix.lower() in {".json", ".jsonl"}:
-        raw: Iterable[tuple[int, Any]] = _json_items(text)
-    else:
-        raw = _csv_items(text)
+    fmt = "json" if path.suffix.lower() in {".json", ".jsonl"} else "csv"
+    return parse_holiday_text(text, fmt=fmt, year=year)
+
+
+def parse_holiday_text(text: str, *, fmt: str, year: int | None = None) -> list[HolidayRow]:
+    """Validates holiday rows given as CSV (with a header line) or JSON; rows of
+    other years than `year` are skipped. Raises HolidayFileError."""
+    raw: Iterable[tuple[int, Any]] = _json_items(text) if fmt == "json" else _csv_items(text)
     rows: list[HolidayRow] = []
     errors: list[str] = []
     seen: dict[dt.date, int] = {}
@@ -75,7 +79,7 @@ def parse_holiday_file(path: Path, *, year: int | None = None) -> list[HolidayRo
     if errors:
         raise HolidayFileError(errors)
     if not rows:
-        raise HolidayFileError([f"{path}: no rows" + (f" for {year}" if year else "")])
+        raise HolidayFileError(["no rows" + (f" for {year}" if year else "")])
     return rows
 
 
