@@ -1,9 +1,12 @@
-"""Celery tasks of the complaints app; each calls one service."""
+"""Celery tasks of the complaints app: each takes ids only and calls one service."""
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from celery import shared_task
 
+from complaints.clocks.notifications import clock_notify as clock_notify_service
 from complaints.clocks.sweep import clock_sweep_run
 
 
@@ -12,3 +15,14 @@ def clock_sweep() -> dict[str, int]:
     """Reminds handlers of clocks past the reminder fraction and escalates
     overdue clocks to the office head, once per threshold."""
     return clock_sweep_run()
+
+
+@shared_task(
+    name="complaints.tasks.clock_notify",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=60,
+    max_retries=5,
+)
+def clock_notify(*, clock_id: int, action: str, recipient_id: int | None) -> bool:
+    """Sends the mail of a reminder or escalation the sweep has recorded."""
+    return clock_notify_service(clock_id=clock_id, action=action, recipient_id=recipient_id)

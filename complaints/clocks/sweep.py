@@ -13,12 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from complaints.clocks.calendar import WorkCalendar
-from complaints.clocks.notifications import (
-    ESCALATION,
-    REMINDER,
-    clock_notify,
-    clock_recipient,
-)
+from complaints.clocks.notifications import ESCALATION, REMINDER, clock_recipient
 from complaints.clocks.services import clock_elapsed_fraction, reminder_fraction
 from complaints.models.cases import Case, CaseClock, CaseEvent
 
@@ -96,10 +91,19 @@ def clock_mark(
         )
         transaction.on_commit(
             partial(
-                clock_notify,
+                _schedule_notification,
                 clock_id=clock.pk,
                 action=action,
                 recipient_id=getattr(recipient, "pk", None),
-            )
+            ),
+            robust=True,
         )
     return 1
+
+
+def _schedule_notification(*, clock_id: int, action: str, recipient_id: int | None) -> None:
+    # A task of its own, so a mail server outage retries the mail without
+    # failing the sweep; it carries ids only.
+    from complaints.tasks import clock_notify
+
+    clock_notify.delay(clock_id=clock_id, action=action, recipient_id=recipient_id)
