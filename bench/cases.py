@@ -41,8 +41,9 @@ def _deadlines() -> tuple[Fn, Fn]:
 
     def shared() -> list[dt.date]:
         calendar = WorkCalendar.load()
-        return [add_days(start=s, amount=7, unit="working", calendar=calendar).due_on
-                for s in starts]
+        return [
+            add_days(start=s, amount=7, unit="working", calendar=calendar).due_on for s in starts
+        ]
 
     return reload_each, shared
 
@@ -60,16 +61,20 @@ def _routing() -> tuple[Fn, Fn]:
         return [competent_office(category=c, region=r).pk for r in counties for c in categories]
 
     def preloaded() -> list[int]:
-        rules = {(rule.region_id, rule.category_id): rule.office_id
-                 for rule in RoutingRule.objects.all()}
+        rules = {
+            (rule.region_id, rule.category_id): rule.office_id for rule in RoutingRule.objects.all()
+        }
         out = []
         for r in counties:
             for c in categories:
-                out.append(next(
-                    rules[(reg.code, cat.pk if cat else None)]
-                    for reg in r.lineage() for cat in [*c.lineage(), None]
-                    if (reg.code, cat.pk if cat else None) in rules
-                ))
+                out.append(
+                    next(
+                        rules[(reg.code, cat.pk if cat else None)]
+                        for reg in r.lineage()
+                        for cat in [*c.lineage(), None]
+                        if (reg.code, cat.pk if cat else None) in rules
+                    )
+                )
         return out
 
     return per_lookup, preloaded

@@ -47,8 +47,10 @@ def main() -> int:
         bench.cleanup()
         base, cand = statistics.median(base_times), statistics.median(cand_times)
         rows.append((bench, base, cand))
-        print(f"{bench.name}: baseline {base * 1000:.1f} ms, candidate {cand * 1000:.1f} ms, "
-              f"speed-up ×{base / cand:.1f}")
+        print(
+            f"{bench.name}: baseline {base * 1000:.1f} ms, candidate {cand * 1000:.1f} ms, "
+            f"speed-up ×{base / cand:.1f}"
+        )
 
     lines = [
         "# Benchmarks",

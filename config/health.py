@@ -35,7 +35,7 @@ def check_redis() -> dict[str, Any]:
     import redis
 
     client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-    info = client.info("server")
+    info: dict[str, Any] = client.info("server")  # type: ignore[assignment]
     return {"ok": bool(client.ping()), "version": info.get("redis_version")}
 
 

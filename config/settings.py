@@ -46,7 +46,8 @@ def _secret_key() -> str:
         return key
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (there is no production default)."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+            "(there is no production default)."
         )
     # A development key is made once per checkout so sessions survive restarts.
     VAR_DIR.mkdir(parents=True, exist_ok=True)

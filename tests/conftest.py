@@ -221,7 +221,8 @@ def _service_versions() -> str:
 
         url = os.environ.get("REDIS_URL", "")
         if url:
-            parts.append(f"Redis {redis.Redis.from_url(url).info('server')['redis_version']}")
+            info: dict[str, Any] = redis.Redis.from_url(url).info("server")  # type: ignore[assignment]
+            parts.append(f"Redis {info['redis_version']}")
     except Exception as exc:
         parts.append(f"Redis unreachable ({type(exc).__name__})")
     url = os.environ.get("SEARCH_URL", "")

@@ -87,12 +87,13 @@ PERM_MEDIATE = "complaints.mediate_case"
 PERM_INVESTIGATE = "complaints.investigate_case"
 
 
-def is_complaint(case: Case) -> bool:
-    return case.kind == CaseKind.COMPLAINT
+# django-fsm types conditions as taking any model.
+def is_complaint(case: models.Model) -> bool:
+    return getattr(case, "kind", None) == CaseKind.COMPLAINT
 
 
-def is_report(case: Case) -> bool:
-    return case.kind == CaseKind.REPORT
+def is_report(case: models.Model) -> bool:
+    return getattr(case, "kind", None) == CaseKind.REPORT
 
 
 class Case(models.Model):

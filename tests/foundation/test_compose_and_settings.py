@@ -27,11 +27,19 @@ def settings_variables() -> set[str]:
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 first = node.args[0]
-                if name in readers and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                if (
+                    name in readers
+                    and isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                ):
                     names.add(first.value)
-            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-                if isinstance(node.value, ast.Attribute) and node.value.attr == "environ":
-                    names.add(str(node.slice.value))
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.slice, ast.Constant)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "environ"
+            ):
+                names.add(str(node.slice.value))
     return names
 
 
@@ -74,10 +82,19 @@ def test_compose_puts_no_secret_in_the_file() -> None:
 
 
 def _run_manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL",
-                                                                       "REDIS_URL", "SEARCH_"))}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
-                          capture_output=True, text=True, timeout=120)
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SEARCH_"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
@@ -89,8 +106,12 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
 def test_check_deploy_is_clean_under_production_settings() -> None:
     result = _run_manage(
         ["check", "--deploy", "--fail-level", "WARNING"],
-        {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 20 + "-long-random-production-secret-" + "y" * 20,
-         "DJANGO_ALLOWED_HOSTS": "complaints.example.gov.cn", "VAR_DIR": str(ROOT / "var")},
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 20 + "-long-random-production-secret-" + "y" * 20,
+            "DJANGO_ALLOWED_HOSTS": "complaints.example.gov.cn",
+            "VAR_DIR": str(ROOT / "var"),
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -8,7 +8,6 @@ import pytest
 from django.test import Client, override_settings
 
 
-
 def _health(client: Client) -> tuple[int, dict[str, Any]]:
     response = client.get("/healthz", secure=True)
     return response.status_code, response.json()
@@ -44,8 +43,9 @@ def test_healthz_is_503_when_the_search_node_is_down(redis_url: str, client: Cli
 
 @pytest.mark.django_db
 def test_healthz_reports_the_holiday_calendar_gap(client: Client) -> None:
-    from complaints.models import CalendarYear
     from django.utils import timezone
+
+    from complaints.models import CalendarYear
 
     next_year = timezone.localdate().year + 1
     CalendarYear.objects.filter(year__gte=next_year).delete()
