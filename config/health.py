@@ -15,11 +15,8 @@ from django.utils import timezone
 def check_database() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return {
-        "ok": True,
-        "vendor": connection.vendor,
-        "version": connection.Database.__name__ if connection.vendor == "sqlite" else _pg_version(),
-    }
+    version = _pg_version() if connection.vendor == "postgresql" else ""
+    return {"ok": True, "vendor": connection.vendor, "version": version}
 
 
 def _pg_version() -> str:
