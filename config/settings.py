@@ -131,6 +131,11 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite cannot enforce "nulls not distinct"; PostgreSQL, the production
+# database, does, and the routing service never writes duplicates.
+SILENCED_SYSTEM_CHECKS = (
+    ["models.W047"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
+)
 
 # --- Redis: cache, channel layer, Celery broker --------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -271,5 +276,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per eager task drowns the demo's console.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
