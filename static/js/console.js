@@ -1,0 +1,55 @@
+// Keyboard shortcuts and small helpers of the operator console.
+(function () {
+  "use strict";
+
+  // Alt+S submits the form that declares data-submit-key="s" (the submit
+  // button also carries accesskey="s"; the guard stops a double submit).
+  document.addEventListener("keydown", function (ev) {
+    if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    var form = document.querySelector("form[data-submit-key='" + ev.key.toLowerCase() + "']");
+    if (!form) return;
+    ev.preventDefault();
+    submitOnce(form);
+  });
+
+  function submitOnce(form) {
+    if (form.dataset.submitting === "1") return;
+    form.dataset.submitting = "1";
+    form.requestSubmit();
+    setTimeout(function () { form.dataset.submitting = "0"; }, 3000);
+  }
+
+  // "Use" on a business lookup result fills the business fields.
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("[data-fill-business]");
+    if (!btn) return;
+    var d = btn.dataset;
+    setValue("id_business_name", d.name);
+    setValue("id_business_credit_code", d.creditCode);
+    setValue("id_business_address", d.address);
+    setValue("id_online_platform", d.platform);
+    setValue("id_shop_id", d.shop);
+    var city = document.getElementById("id_city");
+    if (city && d.city) {
+      city.value = d.city;
+      // Loads the counties, then picks the business's county.
+      document.body.addEventListener("htmx:afterSwap", function pick(e) {
+        if (e.target.id !== "id_region") return;
+        document.body.removeEventListener("htmx:afterSwap", pick);
+        setValue("id_region", d.region);
+      });
+      city.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    document.getElementById("business-results").innerHTML = "";
+    var next = document.getElementById("id_business_address");
+    if (next) next.focus();
+  });
+
+  function setValue(id, value) {
+    var el = document.getElementById(id);
+    if (el && value !== undefined) {
+      el.value = value;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+})();
