@@ -166,7 +166,7 @@ def case_list(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Case]:
     if region not in (None, ""):
         if not Region.objects.filter(code=str(region)).exists():
             raise ValidationError({"region": _("Unknown region.")})
-        qs = qs.filter(region_id__startswith=_region_prefix(str(region)))
+        qs = qs.filter(region__code__startswith=_region_prefix(str(region)))
     running = CaseClock.objects.filter(
         case=OuterRef("pk"), stopped_on__isnull=True, paused_on__isnull=True
     )
