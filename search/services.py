@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 
 from search.models import OutboxEntry
+
+logger = logging.getLogger(__name__)
 
 
 def search_outbox_enqueue(
@@ -20,4 +24,9 @@ def search_outbox_enqueue(
 def _schedule_drain() -> None:
     from search.tasks import drain_search_outbox
 
-    drain_search_outbox.delay()
+    try:
+        drain_search_outbox.delay()
+    except Exception:
+        # The write is committed and its entry is pending; the minutely beat
+        # drain sends it even when the broker was unreachable just now.
+        logger.warning("could not schedule the search outbox drain", exc_info=True)

@@ -10,25 +10,31 @@ from search.backends.base import SearchBackend
 
 
 @cache
-def _backend(engine: str, url: str) -> SearchBackend:
+def _backend(engine: str, url: str, prefix: str) -> SearchBackend:
     if engine == "database":
         from search.backends.database import DatabaseBackend
 
-        return DatabaseBackend()
+        return DatabaseBackend(prefix)
     if engine == "elasticsearch":
         from search.backends.elasticsearch import ElasticsearchBackend
 
-        return ElasticsearchBackend(url)
+        return ElasticsearchBackend(url, prefix)
     if engine == "opensearch":
         from search.backends.opensearch import OpenSearchBackend
 
-        return OpenSearchBackend(url)
+        return OpenSearchBackend(url, prefix)
     raise ValueError(f"unknown search engine {engine!r}")
 
 
-def get_backend(engine: str | None = None, url: str | None = None) -> SearchBackend:
+def get_backend(
+    engine: str | None = None, url: str | None = None, prefix: str | None = None
+) -> SearchBackend:
+    """The configured engine (SEARCH_ENGINE, SEARCH_URL, SEARCH_INDEX_PREFIX),
+    or another one when the arguments say so (tests, status commands)."""
     return _backend(
-        engine or settings.SEARCH_ENGINE, url if url is not None else settings.SEARCH_URL
+        engine or settings.SEARCH_ENGINE,
+        url if url is not None else settings.SEARCH_URL,
+        prefix or settings.SEARCH_INDEX_PREFIX,
     )
 
 
