@@ -1,0 +1,364 @@
+"""Clocks of real cases in PostgreSQL: which clocks start and stop on which
+transition, pauses, and the 2026-04-15 change of rules (RULES.md §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+
+import pytest
+from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from complaints.clocks import (
+    TRANSITION_EFFECTS,
+    WorkCalendar,
+    clock_state,
+    clocks_on_intake,
+    clocks_on_transition,
+)
+from complaints.clocks.services import Op
+from complaints.models import FINAL_STATES, Case, CaseClock
+from tests.clocks.conftest import (
+    ONE_DAY,
+    oracle_add_calendar_days,
+    oracle_add_working_days,
+    oracle_is_workday,
+    oracle_working_days_in,
+)
+
+MakeCase = Callable[..., Case]
+
+
+def running(case: Case, kind: str) -> CaseClock:
+    return CaseClock.objects.get(case=case, kind=kind, stopped_on__isnull=True)
+
+
+def kinds_running(case: Case) -> set[str]:
+    return set(
+        CaseClock.objects.filter(case=case, stopped_on__isnull=True).values_list("kind", flat=True)
+    )
+
+
+# --- The transition table --------------------------------------------------------
+def test_every_case_transition_has_an_entry_and_only_those() -> None:
+    names = {t.name for t in Case._meta.get_field("status").get_all_transitions(Case)}  # type: ignore[attr-defined]
+    assert names == set(TRANSITION_EFFECTS)
+
+
+def test_transitions_into_final_states_stop_every_clock() -> None:
+    transitions = Case._meta.get_field("status").get_all_transitions(Case)  # type: ignore[attr-defined]
+    final = {t.name for t in transitions if t.target in FINAL_STATES}
+    assert final, "the state machine has final states"
+    for name in final:
+        assert any(e.op is Op.STOP_ALL for e in TRANSITION_EFFECTS[name]), name
+
+
+def test_started_clocks_exist_in_every_rule_set(postgres: None) -> None:
+    from complaints.models import ClockRule, RuleSet
+
+    started = {
+        e.kind for effects in TRANSITION_EFFECTS.values() for e in effects if e.op is Op.START
+    }
+    for rule_set in RuleSet.objects.all():
+        kinds = set(ClockRule.objects.filter(rule_set=rule_set).values_list("kind", flat=True))
+        assert started <= kinds, rule_set.code
+
+
+# --- Intake -----------------------------------------------------------------------
+def test_complaint_intake_starts_acceptance_and_12345_return(
+    postgres: None, make_case: MakeCase
+) -> None:
+    received = dt.date(2026, 2, 13)
+    case = make_case(channel="12345", received_on=received)
+    clocks_on_intake(case=case, on=received)
+    assert kinds_running(case) == {"acceptance", "return_misrouted"}
+    assert running(case, "acceptance").due_on == oracle_add_working_days(received, 7)
+    assert running(case, "return_misrouted").due_on == oracle_add_working_days(received, 1)
+
+
+def test_report_intake_starts_verification(postgres: None, make_case: MakeCase) -> None:
+    received = dt.date(2025, 9, 30)
+    case = make_case(kind="report", received_on=received)
+    clocks_on_intake(case=case, on=received)
+    assert kinds_running(case) == {"report_verification"}
+    clock = running(case, "report_verification")
+    assert (clock.unit, clock.amount) == ("working", 15)
+    assert clock.due_on == oracle_add_working_days(received, 15)
+    assert not clock.provisional
+
+
+def test_a_clock_running_into_an_unloaded_year_is_provisional(
+    postgres: None, make_case: MakeCase
+) -> None:
+    received = dt.date(2026, 12, 20)
+    case = make_case(kind="report", received_on=received)
+    clocks_on_intake(case=case, on=received)
+    clock = running(case, "report_verification")
+    assert clock.provisional
+    assert clock.due_on == oracle_add_working_days(received, 15)
+
+
+# --- The change of rules on 2026-04-15 ----------------------------------------------
+def test_case_received_2026_04_14_keeps_the_old_45_working_day_mediation(
+    postgres: None, make_case: MakeCase
+) -> None:
+    from complaints.services.intake import rule_set_for
+
+    received = dt.date(2026, 4, 14)
+    assert rule_set_for(received).code == "order-20-61"  # type: ignore[union-attr]
+    case = make_case(received_on=received)
+    assert case.rule_set.code == "order-20-61"
+    clocks_on_intake(case=case, on=received)
+    accepted = dt.date(2026, 4, 20)
+    clocks_on_transition(case=case, action="accept", on=accepted)
+    mediation = running(case, "mediation")
+    assert (mediation.unit, mediation.amount) == ("working", 45)
+    # 45 WD from acceptance crosses Labour Day 2026 and its make-up days.
+    assert mediation.due_on == oracle_add_working_days(accepted, 45)
+    assert oracle_working_days_in(accepted, mediation.due_on) == 45
+
+
+def test_case_received_2026_04_15_gets_order_121_sixty_calendar_days(
+    postgres: None, make_case: MakeCase
+) -> None:
+    from complaints.services.intake import rule_set_for
+
+    received = dt.date(2026, 4, 15)
+    assert rule_set_for(received).code == "order-121"  # type: ignore[union-attr]
+    case = make_case(received_on=received)
+    assert case.rule_set.code == "order-121"
+    clocks_on_intake(case=case, on=received)
+    accepted = dt.date(2026, 8, 2)
+    clocks_on_transition(case=case, action="accept", on=accepted)
+    mediation = running(case, "mediation")
+    assert (mediation.unit, mediation.amount) == ("calendar", 60)
+    # 08-02 + 60 days = Thu 10-01, National Day; the period ends on the next
+    # working day, Thu 10-08 (Civil Code art. 203).
+    assert mediation.due_on == oracle_add_calendar_days(accepted, 60) == dt.date(2026, 10, 8)
+
+
+def test_same_acceptance_day_different_rules_different_deadlines(
+    postgres: None, make_case: MakeCase
+) -> None:
+    old = make_case(received_on=dt.date(2026, 4, 14))
+    new = make_case(received_on=dt.date(2026, 4, 15))
+    accepted = dt.date(2026, 4, 16)
+    for case in (old, new):
+        clocks_on_intake(case=case, on=case.received_at.date())
+        clocks_on_transition(case=case, action="accept", on=accepted)
+    assert running(old, "mediation").due_on == oracle_add_working_days(accepted, 45)
+    assert running(new, "mediation").due_on == oracle_add_calendar_days(accepted, 60)
+
+
+# --- Pauses -------------------------------------------------------------------------
+def test_materials_request_pauses_acceptance_across_spring_festival(
+    postgres: None, make_case: MakeCase
+) -> None:
+    received = dt.date(2026, 2, 11)
+    case = make_case(received_on=received)
+    clocks_on_intake(case=case, on=received)
+    original = running(case, "acceptance").due_on
+    asked, answered = dt.date(2026, 2, 13), dt.date(2026, 2, 26)
+    clocks_on_transition(case=case, action="request_materials", on=asked)
+    clock = running(case, "acceptance")
+    assert clock.paused_on == asked
+    assert clock_state(clock, today=dt.date(2026, 2, 25)) == "paused"
+    clocks_on_transition(case=case, action="receive_materials", on=answered)
+    clock = running(case, "acceptance")
+    assert clock.paused_on is None
+    paused_wd = oracle_working_days_in(asked, answered)
+    assert clock.due_on == oracle_add_working_days(original, paused_wd)
+    # The clock ran 7 WD in all: the working days while paused do not count.
+    assert oracle_working_days_in(received, clock.due_on) - paused_wd == 7
+
+
+def test_inspection_pauses_mediation_and_terminating_resumes_then_stops(
+    postgres: None, make_case: MakeCase
+) -> None:
+    received = dt.date(2025, 9, 1)
+    case = make_case(received_on=received)
+    clocks_on_intake(case=case, on=received)
+    clocks_on_transition(case=case, action="accept", on=dt.date(2025, 9, 3))
+    original = running(case, "mediation").due_on
+    clocks_on_transition(case=case, action="request_inspection", on=dt.date(2025, 9, 26))
+    assert running(case, "mediation").paused_on == dt.date(2025, 9, 26)
+    ended = dt.date(2025, 10, 20)
+    clocks_on_transition(case=case, action="terminate_mediation", on=ended)
+    mediation = CaseClock.objects.get(case=case, kind="mediation")
+    assert mediation.stopped_on == ended and mediation.paused_on is None
+    assert mediation.due_on == oracle_add_working_days(
+        original, oracle_working_days_in(dt.date(2025, 9, 26), ended)
+    )
+    notice = running(case, "termination_notice")
+    assert notice.due_on == oracle_add_working_days(ended, 7)
+
+
+def test_calendar_day_mediation_pause_extends_by_calendar_days(
+    postgres: None, make_case: MakeCase
+) -> None:
+    received = dt.date(2026, 5, 6)
+    case = make_case(received_on=received)
+    clocks_on_intake(case=case, on=received)
+    accepted = dt.date(2026, 5, 8)
+    clocks_on_transition(case=case, action="accept", on=accepted)
+    original = running(case, "mediation").due_on
+    clocks_on_transition(case=case, action="request_inspection", on=dt.date(2026, 6, 1))
+    clocks_on_transition(case=case, action="resume_mediation", on=dt.date(2026, 6, 11))
+    # Paused 10 calendar days; the new end is moved off non-working days (art. 203).
+    assert running(case, "mediation").due_on == oracle_add_calendar_days(original, 10)
+
+
+def test_report_verification_pauses_for_testing(postgres: None, make_case: MakeCase) -> None:
+    received = dt.date(2026, 3, 2)
+    case = make_case(kind="report", received_on=received)
+    clocks_on_intake(case=case, on=received)
+    original = running(case, "report_verification").due_on
+    clocks_on_transition(case=case, action="request_inspection", on=dt.date(2026, 3, 5))
+    clocks_on_transition(case=case, action="resume_mediation", on=dt.date(2026, 3, 12))
+    clock = running(case, "report_verification")
+    assert clock.due_on == oracle_add_working_days(
+        original, oracle_working_days_in(dt.date(2026, 3, 5), dt.date(2026, 3, 12))
+    )
+
+
+# --- Stops and starts ------------------------------------------------------------
+def test_transfer_and_take_over_start_a_fresh_acceptance_clock(
+    postgres: None, make_case: MakeCase
+) -> None:
+    received = dt.date(2026, 9, 28)
+    case = make_case(channel="12345", received_on=received)
+    clocks_on_intake(case=case, on=received)
+    clocks_on_transition(case=case, action="transfer", on=dt.date(2026, 9, 29))
+    assert kinds_running(case) == set()
+    taken = dt.date(2026, 10, 9)
+    clocks_on_transition(case=case, action="take_over", on=taken)
+    assert running(case, "acceptance").due_on == oracle_add_working_days(taken, 7)
+    assert CaseClock.objects.filter(case=case, kind="acceptance").count() == 2
+
+
+def test_report_opening_stops_verification_and_starts_decision(
+    postgres: None, make_case: MakeCase
+) -> None:
+    received = dt.date(2026, 1, 5)
+    case = make_case(kind="report", channel="12345", received_on=received)
+    clocks_on_intake(case=case, on=received)
+    clocks_on_transition(case=case, action="start_verification", on=dt.date(2026, 1, 5))
+    assert kinds_running(case) == {"report_verification"}
+    opened = dt.date(2026, 1, 20)
+    clocks_on_transition(case=case, action="open_case", on=opened)
+    assert kinds_running(case) == {"report_decision"}
+    assert running(case, "report_decision").due_on == oracle_add_calendar_days(opened, 90)
+    verification = CaseClock.objects.get(case=case, kind="report_verification")
+    assert clock_state(verification, today=dt.date(2026, 3, 1)) == "met"
+
+
+@pytest.mark.parametrize(
+    ("before", "action"),
+    [("request_materials", "withdraw"), ("", "withdraw"), ("", "return_work_order")],
+)
+def test_final_transitions_stop_every_clock(
+    postgres: None, make_case: MakeCase, before: str, action: str
+) -> None:
+    received = dt.date(2026, 2, 12)
+    case = make_case(channel="12345", received_on=received)
+    clocks_on_intake(case=case, on=received)
+    if before:
+        clocks_on_transition(case=case, action=before, on=received)
+    still_running = set(
+        CaseClock.objects.filter(case=case, stopped_on__isnull=True).values_list("pk", flat=True)
+    )
+    assert still_running
+    ended = dt.date(2026, 3, 10)
+    clocks_on_transition(case=case, action=action, on=ended)
+    assert kinds_running(case) == set()
+    assert not CaseClock.objects.filter(case=case, paused_on__isnull=False).exists()
+    stopped = CaseClock.objects.filter(pk__in=still_running).values_list("stopped_on", flat=True)
+    assert set(stopped) == {ended}
+
+
+def test_only_one_running_clock_per_kind(postgres: None, make_case: MakeCase) -> None:
+    case = make_case()
+    clocks_on_intake(case=case, on=dt.date(2026, 3, 2))
+    clock = running(case, "acceptance")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CaseClock.objects.create(
+            case=case,
+            kind="acceptance",
+            unit=clock.unit,
+            amount=clock.amount,
+            started_on=clock.started_on,
+            due_on=clock.due_on,
+        )
+
+
+# --- States -------------------------------------------------------------------------
+def test_clock_states_follow_the_reminder_fraction(postgres: None, make_case: MakeCase) -> None:
+    from django.conf import settings as django_settings
+
+    received = dt.date(2026, 2, 10)
+    case = make_case(received_on=received)
+    clocks_on_intake(case=case, on=received)
+    clock = running(case, "acceptance")
+    soon = math.ceil(django_settings.CLOCK_REMINDER_FRACTION * clock.amount)
+    day_soon = oracle_add_working_days(received, soon)
+    day_before = oracle_add_working_days(received, soon - 1)
+    assert clock_state(clock, today=day_before) == "running"
+    assert clock_state(clock, today=day_soon) == "due_soon"
+    assert clock_state(clock, today=clock.due_on) == "due_soon"
+    assert clock_state(clock, today=clock.due_on + ONE_DAY) == "overdue"
+    clocks_on_transition(case=case, action="accept", on=clock.due_on)
+    clock.refresh_from_db()
+    assert clock_state(clock, today=clock.due_on + 10 * ONE_DAY) == "met"
+
+    late = make_case(received_on=received)
+    clocks_on_intake(case=late, on=received)
+    due = running(late, "acceptance").due_on
+    clocks_on_transition(case=late, action="decline", on=due + ONE_DAY)
+    assert clock_state(CaseClock.objects.get(case=late), today=due + ONE_DAY) == "met_late"
+
+
+# --- Properties ---------------------------------------------------------------------
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    received=st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 31)),
+    pause_after=st.integers(min_value=0, max_value=6),
+    paused_for=st.integers(min_value=0, max_value=40),
+    pauses=st.integers(min_value=1, max_value=3),
+)
+def test_pauses_never_shorten_and_move_by_the_paused_working_days(
+    postgres: None,
+    make_case: MakeCase,
+    received: dt.date,
+    pause_after: int,
+    paused_for: int,
+    pauses: int,
+) -> None:
+    calendar = WorkCalendar.load()
+    with transaction.atomic():
+        case = make_case(received_on=received)
+        clocks_on_intake(case=case, on=received, calendar=calendar)
+        day = received
+        for _ in range(pauses):
+            before = running(case, "acceptance")
+            # Pause while the clock still runs: on a day before its due date.
+            asked = min(oracle_add_working_days(day, pause_after), before.due_on - ONE_DAY)
+            asked = max(asked, day)
+            answered = asked + dt.timedelta(days=paused_for)
+            clocks_on_transition(case=case, action="request_materials", on=asked, calendar=calendar)
+            assert clock_state(running(case, "acceptance"), today=answered) == "paused"
+            clocks_on_transition(
+                case=case, action="receive_materials", on=answered, calendar=calendar
+            )
+            after = running(case, "acceptance")
+            paused_wd = oracle_working_days_in(asked, answered)
+            assert after.due_on >= before.due_on
+            assert after.due_on == oracle_add_working_days(before.due_on, paused_wd)
+            assert oracle_is_workday(after.due_on)
+            assert after.provisional is (after.due_on.year > 2026)
+            day = answered
+        transaction.set_rollback(True)
