@@ -1,0 +1,175 @@
+"""The clock sweep: a reminder to the handler at the due-soon threshold and an
+escalation to the office head once overdue, each exactly once (issue 4, item 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.utils import timezone
+
+from complaints.clocks import clock_state, clocks_on_intake, clocks_on_transition
+from complaints.clocks.sweep import clock_sweep_run
+from complaints.models import Case, CaseClock, CaseEvent
+from tests.clocks.conftest import ONE_DAY, oracle_working_days_in
+
+MakeCase = Callable[..., Case]
+
+
+def received_for(today: dt.date, elapsed_working_days: int) -> dt.date:
+    """The latest receipt date with exactly `elapsed_working_days` working days
+    in (receipt, today]."""
+    day = today
+    while oracle_working_days_in(day, today) < elapsed_working_days:
+        day -= ONE_DAY
+    return day
+
+
+@dataclass
+class Scene:
+    due_soon: Case
+    overdue: Case
+    fresh: Case
+    paused_overdue: Case
+    handler_email: str
+    head_email: str
+
+
+def build_scene(make_case: MakeCase, today: dt.date) -> Scene:
+    users = get_user_model()
+    handler = users.objects.create_user(
+        username=f"handler-{today:%Y%m%d}", email="handler@example.org", password="x"
+    )
+    head = users.objects.create_user(
+        username=f"head-{today:%Y%m%d}", email="head@example.org", password="x"
+    )
+
+    def case_received(received: dt.date) -> Case:
+        case = make_case(received_on=received, handler=handler)
+        clocks_on_intake(case=case, on=received)
+        return case
+
+    # 6 of 7 working days elapsed: past 80 %, not yet due.
+    due_soon = case_received(received_for(today, 6))
+    overdue = case_received(received_for(today, 12))
+    fresh = case_received(received_for(today, 2))
+    paused_overdue = case_received(received_for(today, 20))
+    clocks_on_transition(
+        case=paused_overdue, action="request_materials", on=received_for(today, 19)
+    )
+    office = due_soon.office
+    office.head = head
+    office.save(update_fields=["head"])
+    return Scene(due_soon, overdue, fresh, paused_overdue, handler.email, head.email)
+
+
+def events(case: Case, action: str) -> int:
+    return CaseEvent.objects.filter(case=case, action=action).count()
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    """Runs the mail task in-process, so Django's test mail outbox sees it."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved
+
+
+def test_sweep_reminds_and_escalates_once_and_mails_the_right_people(
+    postgres: None,
+    make_case: MakeCase,
+    eager_celery: None,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    today = dt.date(2026, 3, 10)
+    scene = build_scene(make_case, today)
+    assert clock_state(scene.due_soon.clocks.get(), today=today) == "due_soon"
+    versions = {c.pk: c.version for c in Case.objects.all()}
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        first = clock_sweep_run(today=today)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        second = clock_sweep_run(today=today)
+
+    assert first == {"reminded": 2, "escalated": 1}
+    assert second == {"reminded": 0, "escalated": 0}
+    assert events(scene.due_soon, "clock_reminder") == 1
+    assert events(scene.due_soon, "clock_escalation") == 0
+    assert events(scene.overdue, "clock_reminder") == 1
+    assert events(scene.overdue, "clock_escalation") == 1
+    for quiet in (scene.fresh, scene.paused_overdue):
+        assert not CaseEvent.objects.filter(case=quiet).exists()
+        assert not quiet.clocks.filter(reminded_at__isnull=False).exists()
+
+    recipients = sorted((m.subject.split(":")[0], tuple(m.to)) for m in mail.outbox)
+    assert recipients == [
+        ("Due soon", (scene.handler_email,)),
+        ("Due soon", (scene.handler_email,)),
+        ("Overdue", (scene.head_email,)),
+    ]
+    codes = {scene.due_soon.tracking_code, scene.overdue.tracking_code}
+    assert {code for m in mail.outbox for code in codes if code in m.subject} == codes
+    # Personal data stays out of the mail.
+    assert not any("13800138000" in (m.subject + m.body) for m in mail.outbox)
+    # Recording a reminder is not a change of the case.
+    assert {c.pk: c.version for c in Case.objects.all()} == versions
+
+
+def test_escalation_goes_to_the_parent_office_head_when_the_office_has_none(
+    postgres: None,
+    make_case: MakeCase,
+    eager_celery: None,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    today = dt.date(2026, 3, 10)
+    case = make_case(received_on=received_for(today, 12))
+    clocks_on_intake(case=case, on=case.received_at.date())
+    parent = case.office.parent
+    assert parent is not None
+    parent.head = get_user_model().objects.create_user(
+        username="city-head", email="city-head@example.org", password="x"
+    )
+    parent.save(update_fields=["head"])
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        clock_sweep_run(today=today)
+    # Nobody handles the case yet: the reminder also goes up to the head.
+    assert sorted(tuple(m.to) for m in mail.outbox) == [("city-head@example.org",)] * 2
+    escalation = CaseEvent.objects.get(case=case, action="clock_escalation")
+    assert escalation.data["recipient_id"] == parent.head.pk
+    assert escalation.actor is None and escalation.to_status == case.status
+
+
+def test_clock_sweep_task_on_a_real_worker_is_idempotent(
+    transactional_postgres: None, celery_worker: str, make_case: MakeCase
+) -> None:
+    from complaints.tasks import clock_sweep
+
+    today = timezone.localdate()
+    scene = build_scene(make_case, today)
+    # Two sweeps at once (the worker runs two threads), then a third one.
+    concurrent = [clock_sweep.delay(), clock_sweep.delay()]
+    results = [r.get(timeout=60) for r in concurrent]
+    later = clock_sweep.delay().get(timeout=60)
+
+    assert sum(r["reminded"] for r in results) == 2
+    assert sum(r["escalated"] for r in results) == 1
+    assert later == {"reminded": 0, "escalated": 0}
+    assert events(scene.due_soon, "clock_reminder") == 1
+    assert events(scene.overdue, "clock_reminder") == 1
+    assert events(scene.overdue, "clock_escalation") == 1
+    assert events(scene.due_soon, "clock_escalation") == 0
+    due_soon = CaseClock.objects.get(case=scene.due_soon)
+    overdue = CaseClock.objects.get(case=scene.overdue)
+    assert due_soon.reminded_at is not None and due_soon.escalated_at is None
+    assert overdue.reminded_at is not None and overdue.escalated_at is not None
+    for quiet in (scene.fresh, scene.paused_overdue):
+        assert not CaseEvent.objects.filter(case=quiet).exists()
