@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from complaints.models.cases import CaseClock
+from complaints.models.reference import Office
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def clock_recipient(clock: CaseClock, *, action: str) -> Any | None:
     case = clock.case
     if action == REMINDER and case.handler_id is not None:
         return case.handler
-    office = case.office
+    office: Office | None = case.office
     while office is not None:
         if office.head_id is not None:
             return office.head

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from complaints.clocks import WorkCalendar, add_days
 from complaints.models import CalendarYear
-from tests.clocks.conftest import (
+
+from .oracle import (
     ONE_DAY,
     oracle_add_calendar_days,
     oracle_add_working_days,

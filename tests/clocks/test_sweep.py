@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,7 +16,8 @@ from django.utils import timezone
 from complaints.clocks import clock_state, clocks_on_intake, clocks_on_transition
 from complaints.clocks.sweep import clock_sweep_run
 from complaints.models import Case, CaseClock, CaseEvent
-from tests.clocks.conftest import ONE_DAY, oracle_working_days_in
+
+from .oracle import ONE_DAY, oracle_working_days_in
 
 MakeCase = Callable[..., Case]
 
@@ -88,16 +90,16 @@ def test_sweep_reminds_and_escalates_once_and_mails_the_right_people(
     postgres: None,
     make_case: MakeCase,
     eager_celery: None,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     today = dt.date(2026, 3, 10)
     scene = build_scene(make_case, today)
     assert clock_state(scene.due_soon.clocks.get(), today=today) == "due_soon"
     versions = {c.pk: c.version for c in Case.objects.all()}
 
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         first = clock_sweep_run(today=today)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         second = clock_sweep_run(today=today)
 
     assert first == {"reminded": 2, "escalated": 1}
@@ -119,7 +121,7 @@ def test_sweep_reminds_and_escalates_once_and_mails_the_right_people(
     codes = {scene.due_soon.tracking_code, scene.overdue.tracking_code}
     assert {code for m in mail.outbox for code in codes if code in m.subject} == codes
     # Personal data stays out of the mail.
-    assert not any("13800138000" in (m.subject + m.body) for m in mail.outbox)
+    assert not any("13800138000" in f"{m.subject} {m.body}" for m in mail.outbox)
     # Recording a reminder is not a change of the case.
     assert {c.pk: c.version for c in Case.objects.all()} == versions
 
@@ -128,7 +130,7 @@ def test_escalation_goes_to_the_parent_office_head_when_the_office_has_none(
     postgres: None,
     make_case: MakeCase,
     eager_celery: None,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     today = dt.date(2026, 3, 10)
     case = make_case(received_on=received_for(today, 12))
@@ -139,7 +141,7 @@ def test_escalation_goes_to_the_parent_office_head_when_the_office_has_none(
         username="city-head", email="city-head@example.org", password="x"
     )
     parent.save(update_fields=["head"])
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         clock_sweep_run(today=today)
     # Nobody handles the case yet: the reminder also goes up to the head.
     assert sorted(tuple(m.to) for m in mail.outbox) == [("city-head@example.org",)] * 2
