@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints.clocks import WorkCalendar, clock_state
 from complaints.forms import QueueFilterForm, TransitionForm
-from complaints.masking import mask_id_number, mask_phone
+from complaints.masking import mask_id_number
 from complaints.models import Case, CaseClock, CaseKind, Evidence, Ground, Status
 from complaints.selectors import case_available_transitions, case_list, cases_visible_to
 from complaints.services import (
@@ -29,7 +29,12 @@ from complaints.services import (
     case_transition,
 )
 from complaints.services.transitions import TRANSITIONS
-from complaints.views.labels import CLOCK_STATE_LABELS, TRANSITION_LABELS, transition_label
+from complaints.views.labels import (
+    CLOCK_STATE_LABELS,
+    TRANSITION_LABELS,
+    masked_phone,
+    transition_label,
+)
 
 PAGE_SIZE = 25
 # Clock states that call for attention, most urgent first.
@@ -114,7 +119,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [
         CaseRow(
             case=case,
-            phone=mask_phone(case.complainant_phone) if case.complainant_phone else "",
+            phone=masked_phone(case.complainant_phone),
             clocks=_clock_views(case, today=today, calendar=calendar),
         )
         for case in page.object_list
@@ -259,7 +264,7 @@ def _render_case(
     context = {
         "case": case,
         "handles": full,
-        "phone": case.complainant_phone if full else mask_phone(case.complainant_phone),
+        "phone": case.complainant_phone if full else masked_phone(case.complainant_phone),
         "id_number": (
             case.complainant_id_number if full else mask_id_number(case.complainant_id_number)
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +47,16 @@ CLOCK_STATE_LABELS: dict[str, Promise] = {
 def transition_label(name: str) -> str:
     label = TRANSITION_LABELS.get(name)
     return str(label) if label is not None else name
+
+
+def masked_phone(phone: str) -> str:
+    """The national number masked as staff read it out (139****5678): the
+    country code of a stored E.164 number would only shift the mask."""
+    from complaints.masking import mask_phone
+
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits:
+        return ""
+    if digits.startswith("86") and len(digits) > 11:
+        digits = digits[2:]
+    return mask_phone(digits)

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.forms import TrackingForm
-from complaints.masking import mask_phone
 from complaints.models import Case, Status
+from complaints.views.labels import masked_phone
 
 SESSION_KEY = "tracked_case_ids"
 # Four digits are easy to guess: a client gets a few tries per window.
@@ -101,7 +101,7 @@ def track_status(request: HttpRequest, tracking_code: str) -> HttpResponse:
     step_of = {status: key for key, states in PUBLIC_STEPS for status in states}
     context = {
         "case": case,
-        "phone": mask_phone(case.complainant_phone),
+        "phone": masked_phone(case.complainant_phone),
         "status_label": status_labels.get(case.status, case.status),
         "steps": public_steps(case.status),
         "status_labels": status_labels,
