@@ -1,0 +1,133 @@
+"""Extending the calendar past the package's data: `manage.py import_holidays`
+and the admin (docs/holidays.md; issue 4, item 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import chinese_calendar
+import pytest
+from django.core.management import CommandError, call_command
+
+from complaints.clocks import add_days
+from complaints.models import CalendarDay, CalendarYear
+
+# A made-up notice for 2027 (the format is what matters here).
+NOTICE_2027 = [
+    ("2027-01-01", "false", "元旦"),
+    ("2027-02-08", "false", "春节"),
+    ("2027-02-09", "false", "春节"),
+    ("2027-02-10", "false", "春节"),
+    ("2027-02-13", "true", "春节 (调休)"),
+]
+
+
+def write_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path.write_text(
+        "date,is_workday,name\n" + "".join(f"{d},{w},{n}\n" for d, w, n in rows),
+        encoding="utf-8",
+    )
+    return path
+
+
+def days_of(year: int) -> dict[dt.date, tuple[bool, str]]:
+    return {d.date: (d.is_workday, d.name) for d in CalendarDay.objects.filter(date__year=year)}
+
+
+def test_importing_a_year_makes_its_deadlines_final(postgres: None, tmp_path: Path) -> None:
+    start = dt.date(2027, 2, 5)  # Fri
+    assert add_days(start=start, amount=5, unit="working").provisional
+    call_command("import_holidays", str(write_csv(tmp_path / "2027.csv", NOTICE_2027)))
+    assert CalendarYear.objects.filter(year=2027).exists()
+    deadline = add_days(start=start, amount=5, unit="working")
+    assert not deadline.provisional
+    # Mon 02-08..Wed 02-10 off; Thu 02-11 (1), Fri 02-12 (2), Sat 02-13 make-up (3),
+    # Sun off, Mon 02-15 (4), Tue 02-16 (5).
+    assert deadline.due_on == dt.date(2027, 2, 16)
+
+
+def test_import_is_idempotent_and_a_corrected_file_replaces_the_year(
+    postgres: None, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "2027.csv", NOTICE_2027)
+    call_command("import_holidays", str(path))
+    first = days_of(2027)
+    call_command("import_holidays", str(path))
+    assert days_of(2027) == first
+    assert len(first) == len(NOTICE_2027)
+    corrected = [row for row in NOTICE_2027 if row[0] != "2027-02-13"]
+    call_command("import_holidays", str(write_csv(tmp_path / "fixed.csv", corrected)))
+    assert dt.date(2027, 2, 13) not in days_of(2027)
+    assert len(days_of(2027)) == len(corrected)
+    # Other years are untouched.
+    assert CalendarDay.objects.filter(date__year=2026).count() > 0
+
+
+def test_bad_csv_rows_are_reported_by_line_and_nothing_is_written(
+    postgres: None, tmp_path: Path
+) -> None:
+    rows = [
+        *NOTICE_2027[:2],
+        ("2027-02-30", "false", "春节"),  # line 4: no such date
+        ("2027-02-10", "perhaps", "春节"),  # line 5
+        ("2027-01-01", "false", "again"),  # line 6: repeats line 2
+    ]
+    with pytest.raises(CommandError) as caught:
+        call_command("import_holidays", str(write_csv(tmp_path / "bad.csv", rows)))
+    message = str(caught.value)
+    assert "line 4:" in message and "2027-02-30" in message
+    assert "line 5:" in message and "perhaps" in message
+    assert "line 6:" in message and "line 2" in message
+    assert "line 3:" not in message
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+def test_json_errors_name_the_line_of_the_bad_entry(postgres: None, tmp_path: Path) -> None:
+    entries: list[Any] = [
+        {"date": "2027-01-01", "is_workday": False, "name": "元旦"},
+        {"date": "2027-02-13", "is_workday": True, "name": "春节 (调休)"},
+        {"date": "01/02/2027", "is_workday": False, "name": "bad"},
+    ]
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps(entries, ensure_ascii=False, indent=2), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    bad_line = text[: text.index('"01/02/2027"')].count("\n") + 1
+    with pytest.raises(CommandError) as caught:
+        call_command("import_holidays", str(path))
+    # The error names the line where the bad object starts (its "{" line).
+    assert f"line {bad_line - 1}:" in str(caught.value)
+    path.write_text(json.dumps(entries[:2]), encoding="utf-8")
+    call_command("import_holidays", str(path), "--year", "2027")
+    assert days_of(2027) == {
+        dt.date(2027, 1, 1): (False, "元旦"),
+        dt.date(2027, 2, 13): (True, "春节 (调休)"),
+    }
+
+
+def test_year_option_imports_only_that_year(postgres: None, tmp_path: Path) -> None:
+    rows = [*NOTICE_2027, ("2028-01-03", "false", "元旦")]
+    call_command("import_holidays", str(write_csv(tmp_path / "two.csv", rows)), "--year", "2028")
+    assert set(CalendarYear.objects.filter(year__gte=2027).values_list("year", flat=True)) == {2028}
+    assert days_of(2027) == {}
+
+
+def test_from_package_matches_the_package_and_is_idempotent(postgres: None) -> None:
+    before = days_of(2026)
+    call_command("import_holidays", "--from-package", "--year", "2026")
+    after = days_of(2026)
+    assert after == before
+    for day, (is_workday, _name) in after.items():
+        assert chinese_calendar.is_workday(day) is is_workday
+
+
+def test_arguments_are_checked(postgres: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError):
+        call_command("import_holidays")
+    with pytest.raises(CommandError):
+        call_command("import_holidays", str(tmp_path / "missing.csv"))
+    with pytest.raises(CommandError):
+        call_command("import_holidays", "--from-package", "--year", "2099")
