@@ -1,0 +1,1 @@
+"""Recurring counterfeit hotspots (RULES.md §7): ranked cells, patterns, alerts."""

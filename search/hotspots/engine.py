@@ -1,0 +1,193 @@
+"""The numbers a hotspot report needs, read through the search backend's
+own interface (search.backends.base: `aggregate_cells`, `terms`), so the
+three engines answer from the same documents with the same ordering rules.
+
+Two things differ by engine (search/hotspots/queries.py): OpenSearch and
+Elasticsearch score emerging terms with `significant_terms`, where the
+database, which has no such aggregation, uses a smoothed log-ratio of term
+frequencies; and the engines' distinct counts (cardinality) are recounted
+exactly for the returned cells, where the database counts DISTINCT anyway.
+"""
+
+from __future__ import annotations
+
+import math
+
+from search.backends.base import CellSpec, SearchBackend, SearchQuery
+from search.documents import SOURCES
+from search.hotspots.params import Filters
+from search.hotspots.scoring import BrandSpread, CellRow, Term
+
+#: Most cells one aggregation returns; ranking and thresholds apply after.
+MAX_CELLS = 10_000
+#: Hotspot leads are this computation's own output: never count them again.
+LEAD_SOURCE = "hotspot_lead"
+SIGNAL_SOURCES = tuple(s for s in SOURCES if s != LEAD_SOURCE)
+
+
+def to_search_query(f: Filters) -> SearchQuery:
+    return SearchQuery(
+        region=(f.region,) if f.region else (),
+        category=(f.category,) if f.category else (),
+        problem_type=(f.problem_type,) if f.problem_type else (),
+        source=(f.source,) if f.source else SIGNAL_SOURCES,
+        counterfeit=True if f.counterfeit_only else None,
+        received_from=f.start,
+        received_to=f.end,
+        size=0,
+        facets=False,
+        highlight=False,
+    )
+
+
+class HotspotData:
+    def __init__(self, backend: SearchBackend) -> None:
+        self.backend = backend
+
+    def cell_rows(self, filters: Filters, field: str, *, size: int = MAX_CELLS) -> list[CellRow]:
+        """Cells of one precomputed key, count descending then key, with the
+        exact number of distinct complainants and of weeks present."""
+        buckets = self.backend.aggregate_cells(
+            CellSpec(
+                field=field,
+                query=to_search_query(filters),
+                size=size,
+                distinct=("complainant_hash",),
+                weeks=True,
+            )
+        )
+        return [
+            CellRow(
+                key=b.key,
+                count=b.count,
+                distinct_complainants=b.distinct.get("complainant_hash", 0),
+                weeks=sum(1 for n in b.weeks.values() if n > 0),
+                weighted=b.weight,
+            )
+            for b in buckets
+        ]
+
+    def cell_counts(self, filters: Filters, field: str) -> dict[str, int]:
+        buckets = self.backend.aggregate_cells(
+            CellSpec(
+                field=field,
+                query=to_search_query(filters),
+                size=MAX_CELLS,
+                distinct=(),
+                weeks=False,
+            )
+        )
+        return {b.key: b.count for b in buckets}
+
+    def cell_weeks(self, filters: Filters, field: str) -> dict[str, dict[str, int]]:
+        buckets = self.backend.aggregate_cells(
+            CellSpec(
+                field=field,
+                query=to_search_query(filters),
+                size=MAX_CELLS,
+                distinct=(),
+                weeks=True,
+            )
+        )
+        return {b.key: dict(b.weeks) for b in buckets}
+
+    def region_category_counts(self, filters: Filters, group: tuple[str, ...]) -> dict[str, int]:
+        """Counts per "region|category": a precomputed key where documents
+        carry one, else the region field crossed with category by one terms
+        count per region (provinces: one for Hunan)."""
+        if len(group) == 1:
+            return self.cell_counts(filters, group[0])
+        region_field, category_field = group
+        query = to_search_query(filters)
+        counts: dict[str, int] = {}
+        for region in self.backend.terms(region_field, query, size=MAX_CELLS):
+            scoped = SearchQuery(**{**query.__dict__, "region": (region.key,)})
+            for cat in self.backend.terms(category_field, scoped, size=MAX_CELLS):
+                counts[f"{region.key}|{cat.key}"] = cat.count
+        return counts
+
+    def brand_spreads(self, filters: Filters) -> list[BrandSpread]:
+        buckets = self.backend.aggregate_cells(
+            CellSpec(
+                field="brand_key",
+                query=to_search_query(filters),
+                size=MAX_CELLS,
+                distinct=("seller_key", "region_county"),
+                weeks=False,
+            )
+        )
+        return [
+            BrandSpread(
+                brand_key=b.key,
+                count=b.count,
+                sellers=b.distinct.get("seller_key", 0),
+                counties=b.distinct.get("region_county", 0),
+            )
+            for b in buckets
+            if b.key
+        ]
+
+    def weekly(self, filters: Filters) -> dict[str, int]:
+        """{Monday ISO date: count} over every matching document."""
+        return {
+            b.key: b.count for b in self.backend.terms("week", to_search_query(filters), size=1000)
+        }
+
+    def county_counts(self, filters: Filters) -> dict[str, int]:
+        return {
+            b.key: b.count
+            for b in self.backend.terms("region_county", to_search_query(filters), size=1000)
+        }
+
+    def exact_distinct_complainants(
+        self, filters: Filters, field: str, keys: list[str]
+    ) -> dict[str, int] | None:
+        """An exact recount for the given cells where the engine's distinct
+        count is an estimate (cardinality); None where it is exact already
+        (the database counts DISTINCT)."""
+        if self.backend.engine not in ("opensearch", "elasticsearch"):
+            return None
+        from search.hotspots.queries import exact_distinct_complainants
+
+        return exact_distinct_complainants(self.backend, to_search_query(filters), field, keys)
+
+    def emerging_terms(self, foreground: Filters, background: Filters, size: int) -> list[Term]:
+        if self.backend.engine in ("opensearch", "elasticsearch"):
+            from search.hotspots.queries import significant_terms
+
+            return significant_terms(
+                self.backend, to_search_query(foreground), to_search_query(background), size
+            )
+        return self.log_ratio_terms(foreground, background, size)
+
+    def log_ratio_terms(self, foreground: Filters, background: Filters, size: int) -> list[Term]:
+        """Terms whose share of foreground documents most exceeds their share
+        of background documents: ln((fg+1)/(F+1)) − ln((bg+1)/(B+1)), kept
+        when positive and seen at least twice. An approximation of
+        significant_terms' JLH score, for engines without it."""
+        fg_query, bg_query = to_search_query(foreground), to_search_query(background)
+        fg_total = sum(b.count for b in self.backend.terms("week", fg_query, size=1000))
+        bg_total = sum(b.count for b in self.backend.terms("week", bg_query, size=1000))
+        if fg_total == 0:
+            return []
+        fg_terms = self.backend.terms("words", fg_query, size=MAX_CELLS)
+        bg_terms = {b.key: b.count for b in self.backend.terms("words", bg_query, size=MAX_CELLS)}
+        scored = []
+        for bucket in fg_terms:
+            if bucket.count < 2:
+                continue
+            bg = bg_terms.get(bucket.key, 0)
+            ratio = math.log((bucket.count + 1) / (fg_total + 1)) - math.log(
+                (bg + 1) / (bg_total + 1)
+            )
+            if ratio > 0:
+                scored.append(
+                    Term(
+                        term=bucket.key,
+                        count=bucket.count,
+                        background_count=bg,
+                        score=round(ratio, 4),
+                    )
+                )
+        scored.sort(key=lambda t: (-t.score, -t.count, t.term))
+        return scored[:size]
