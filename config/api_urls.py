@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("complaints.api_urls")),
+    path("", include("search.hotspots.api_urls")),
 ]

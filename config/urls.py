@@ -17,4 +17,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", complaint_views.home, name="home"),
     path("", include("complaints.urls")),
+    path("", include("search.hotspots.urls")),
 ]

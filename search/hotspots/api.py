@@ -1,0 +1,51 @@
+"""GET /api/v1/hotspots/ (ranked cells, patterns, and optionally the trend,
+map and emerging terms) and GET /api/v1/hotspots/cases/ (drill-down)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from search.hotspots import selectors
+from search.hotspots.serializers import CellParamsSerializer, HotspotParamsSerializer
+
+PERM_VIEW_HOTSPOTS = "complaints.view_hotspots"
+
+
+class CanViewHotspots(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and request.user.has_perm(PERM_VIEW_HOTSPOTS))
+
+
+class HotspotListApi(APIView):
+    permission_classes = [IsAuthenticated, CanViewHotspots]
+
+    @extend_schema(parameters=[HotspotParamsSerializer])
+    def get(self, request: Request) -> Response:
+        params = HotspotParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.to_query()
+        include = params.validated_data.get("include") or []
+        return Response(selectors.hotspot_payload(query, include=include))
+
+
+class HotspotCasesApi(APIView):
+    permission_classes = [IsAuthenticated, CanViewHotspots]
+
+    @extend_schema(parameters=[CellParamsSerializer])
+    def get(self, request: Request) -> Response:
+        params = CellParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.to_query()
+        cases = selectors.cell_cases(
+            query, cell=params.validated_data["cell"], size=params.validated_data["size"]
+        )
+        return Response(
+            {"cell": params.validated_data["cell"], "cases": [asdict(c) for c in cases]}
+        )

@@ -1,0 +1,41 @@
+"""The hotspot page: filters, ranked cells, trend chart, county map and
+drill-down. The page draws from the API (static/js/hotspots.js)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from complaints.models import ProblemType, ProductCategory, Region
+from search.documents import SOURCES
+from search.hotspots.api import PERM_VIEW_HOTSPOTS
+from search.hotspots.params import Dimension, Level, Thresholds, local_today
+
+
+@login_required
+@permission_required(PERM_VIEW_HOTSPOTS, raise_exception=True)
+def hotspots_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "search/hotspots.html",
+        {
+            "today": local_today().isoformat(),
+            "window_days": settings.HOTSPOT_WINDOW_DAYS,
+            "thresholds": Thresholds.from_settings(),
+            "levels": [lv.value for lv in Level],
+            "dimensions": [d.value for d in Dimension],
+            "categories": ProductCategory.objects.order_by("path"),
+            "regions": Region.objects.order_by("code"),
+            "problem_types": ProblemType.objects.all(),
+            "sources": SOURCES,
+            "i18n": {
+                "drill": _("Cases"),
+                "none": _("No hotspots in this window."),
+                "all": _("All signals"),
+                "failed": _("The hotspots could not be loaded."),
+            },
+        },
+    )
