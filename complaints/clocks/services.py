@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from complaints.clocks.calendar import WorkCalendar, add_days
+from complaints.clocks.calendar import ONE_DAY, WorkCalendar, add_days
 from complaints.models.cases import CaseClock, CaseKind, Channel
-from complaints.models.rules import ClockKind, ClockRule
+from complaints.models.rules import ClockKind, ClockRule, DayUnit
 
 if TYPE_CHECKING:
     from complaints.models.cases import Case
@@ -192,14 +192,29 @@ def clock_resume(*, clock: CaseClock, on: dt.date, calendar: WorkCalendar | None
     cal = calendar if calendar is not None else WorkCalendar.load()
     paused = cal.units_between(clock.paused_on, on, clock.unit)
     if paused:
-        # For calendar-day clocks the current due date may already have been
-        # moved off a holiday (art. 203); extending from it can only lengthen
-        # the clock, never shorten it.
-        deadline = add_days(start=clock.due_on, amount=paused, unit=clock.unit, calendar=cal)
-        clock.due_on = deadline.due_on
-        clock.provisional = clock.provisional or deadline.provisional
+        if clock.unit == DayUnit.CALENDAR:
+            # Extend the period itself, then move its end off a rest day again
+            # (art. 203): extending the already-moved due date would add the
+            # holiday run a second time.
+            due = cal.next_workday(_calendar_period_end(clock, cal) + dt.timedelta(days=paused))
+        else:
+            due = add_days(start=clock.due_on, amount=paused, unit=clock.unit, calendar=cal).due_on
+        clock.provisional = clock.provisional or not cal.window_is_known(clock.due_on, due)
+        clock.due_on = due
     clock.paused_on = None
     clock.save(update_fields=["paused_on", "due_on", "provisional"])
+
+
+def _calendar_period_end(clock: CaseClock, cal: WorkCalendar) -> dt.date:
+    """The last day of a calendar-day period before art. 203 moved it onto
+    `due_on`: the earliest day, not before started_on + amount, from which the
+    rest days up to `due_on` run. Exact for a first pause; after several pauses
+    it can only err towards the earlier end, never beyond the current due date."""
+    floor = clock.started_on + dt.timedelta(days=clock.amount)
+    end = clock.due_on
+    while end - ONE_DAY >= floor and not cal.is_workday(end - ONE_DAY):
+        end -= ONE_DAY
+    return end
 
 
 def clock_stop(*, clock: CaseClock, on: dt.date, calendar: WorkCalendar | None = None) -> None:

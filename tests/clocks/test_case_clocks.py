@@ -208,8 +208,50 @@ def test_calendar_day_mediation_pause_extends_by_calendar_days(
     original = running(case, "mediation").due_on
     clocks_on_transition(case=case, action="request_inspection", on=dt.date(2026, 6, 1))
     clocks_on_transition(case=case, action="resume_mediation", on=dt.date(2026, 6, 11))
-    # Paused 10 calendar days; the new end is moved off non-working days (art. 203).
-    assert running(case, "mediation").due_on == oracle_add_calendar_days(original, 10)
+    # Paused 10 calendar days: the period is 70 days, its end moved off rest days (art. 203).
+    assert original == oracle_add_calendar_days(accepted, 60)
+    assert running(case, "mediation").due_on == oracle_add_calendar_days(accepted, 70)
+
+
+def test_pausing_a_period_that_ended_on_national_day_counts_from_its_real_end(
+    postgres: None, make_case: MakeCase
+) -> None:
+    case = make_case(received_on=dt.date(2026, 7, 30))
+    clocks_on_intake(case=case, on=dt.date(2026, 7, 30))
+    accepted = dt.date(2026, 8, 2)
+    clocks_on_transition(case=case, action="accept", on=accepted)
+    # 08-02 + 60 = Thu 10-01 (holiday), moved to Thu 10-08.
+    assert running(case, "mediation").due_on == dt.date(2026, 10, 8)
+    clocks_on_transition(case=case, action="request_inspection", on=dt.date(2026, 9, 1))
+    clocks_on_transition(case=case, action="resume_mediation", on=dt.date(2026, 9, 11))
+    # 10 days paused: 08-02 + 70 = Sun 10-11, so the period ends Mon 10-12; not
+    # 10-18, which adding to the moved date would give.
+    assert running(case, "mediation").due_on == dt.date(2026, 10, 12)
+    assert running(case, "mediation").due_on == oracle_add_calendar_days(accepted, 70)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    accepted=st.dates(min_value=dt.date(2026, 4, 16), max_value=dt.date(2026, 12, 31)),
+    pause_after=st.integers(min_value=0, max_value=59),
+    paused_for=st.integers(min_value=0, max_value=60),
+)
+def test_calendar_day_clock_paused_once_runs_exactly_its_days(
+    postgres: None, make_case: MakeCase, accepted: dt.date, pause_after: int, paused_for: int
+) -> None:
+    calendar = WorkCalendar.load()
+    with transaction.atomic():
+        case = make_case(received_on=dt.date(2026, 4, 15))
+        clocks_on_transition(case=case, action="accept", on=accepted, calendar=calendar)
+        asked = accepted + dt.timedelta(days=pause_after)
+        answered = asked + dt.timedelta(days=paused_for)
+        clocks_on_transition(case=case, action="request_inspection", on=asked, calendar=calendar)
+        clocks_on_transition(case=case, action="resume_mediation", on=answered, calendar=calendar)
+        clock = running(case, "mediation")
+        assert clock.due_on == oracle_add_calendar_days(accepted, 60 + paused_for)
+        transaction.set_rollback(True)
 
 
 def test_report_verification_pauses_for_testing(postgres: None, make_case: MakeCase) -> None:
