@@ -3,19 +3,23 @@ calendar, the clock effects of each transition, and the reminder sweep."""
 
 from complaints.clocks.calendar import Deadline, WorkCalendar, add_days
 from complaints.clocks.services import (
+    EXTENSIONS,
     TRANSITION_EFFECTS,
     ClockEffect,
+    clock_extend,
     clock_state,
     clocks_on_intake,
     clocks_on_transition,
 )
 
 __all__ = [
+    "EXTENSIONS",
     "TRANSITION_EFFECTS",
     "ClockEffect",
     "Deadline",
     "WorkCalendar",
     "add_days",
+    "clock_extend",
     "clock_state",
     "clocks_on_intake",
     "clocks_on_transition",

@@ -99,6 +99,14 @@ TRANSITION_EFFECTS: Mapping[str, tuple[ClockEffect, ...]] = {
 }
 
 
+#: Extensions granted with approval (RULES.md §3): the extension clock runs on
+#: from the base clock's due date.
+EXTENSIONS: Mapping[str, str] = {
+    K.REPORT_VERIFICATION: K.REPORT_VERIFICATION_EXTENSION,
+    K.REPORT_DECISION: K.REPORT_DECISION_EXTENSION,
+}
+
+
 def clocks_on_intake(*, case: Case, on: dt.date, calendar: WorkCalendar | None = None) -> None:
     """Starts the clocks a newly received case needs; `on` is the local
     receipt date (not counted, Civil Code art. 201)."""
@@ -174,6 +182,39 @@ def clock_start(
         started_on=on,
         due_on=deadline.due_on,
         provisional=deadline.provisional,
+    )
+
+
+def clock_extend(
+    *, case: Case, kind: str, on: dt.date, calendar: WorkCalendar | None = None
+) -> CaseClock | None:
+    """Grants the approved extension of running clock `kind` on date `on`: the
+    base clock ends as met and the extension clock counts its own length from
+    the base clock's due date, staying paused if the base clock was. None when
+    there is nothing to extend (no running clock, no extension rule, or
+    already extended)."""
+    extension_kind = EXTENSIONS.get(kind)
+    if extension_kind is None:
+        return None
+    base = CaseClock.objects.filter(case=case, kind=kind, stopped_on__isnull=True).first()
+    rule = ClockRule.objects.filter(rule_set_id=case.rule_set_id, kind=extension_kind).first()
+    if base is None or rule is None:
+        return None
+    if CaseClock.objects.filter(case=case, kind=extension_kind).exists():
+        return None
+    cal = calendar if calendar is not None else WorkCalendar.load()
+    was_paused = base.paused_on is not None
+    clock_stop(clock=base, on=on, calendar=cal)
+    deadline = add_days(start=base.due_on, amount=rule.amount, unit=rule.unit, calendar=cal)
+    return CaseClock.objects.create(
+        case=case,
+        kind=extension_kind,
+        unit=rule.unit,
+        amount=rule.amount,
+        started_on=base.due_on,
+        due_on=deadline.due_on,
+        paused_on=on if was_paused else None,
+        provisional=base.provisional or deadline.provisional,
     )
 
 

@@ -405,3 +405,26 @@ def test_pauses_never_shorten_and_move_by_the_paused_working_days(
             assert after.provisional is (after.due_on.year > 2026)
             day = answered
         transaction.set_rollback(True)
+
+
+def test_approved_extension_runs_from_the_original_due_date(
+    postgres: None, make_case: MakeCase
+) -> None:
+    from complaints.clocks import clock_extend
+
+    received = dt.date(2026, 9, 14)
+    case = make_case(kind="report", received_on=received)
+    clocks_on_intake(case=case, on=received)
+    base_due = running(case, "report_verification").due_on
+    approved = base_due - ONE_DAY
+    extension = clock_extend(case=case, kind="report_verification", on=approved)
+    assert extension is not None
+    assert kinds_running(case) == {"report_verification_extension"}
+    # 15 + 15 WD across National Day 2026, counted independently.
+    assert extension.due_on == oracle_add_working_days(received, 30)
+    base = CaseClock.objects.get(case=case, kind="report_verification")
+    assert clock_state(base, today=approved) == "met"
+    # Only once; opening the case ends the extension too.
+    assert clock_extend(case=case, kind="report_verification", on=approved) is None
+    clocks_on_transition(case=case, action="open_case", on=extension.due_on)
+    assert kinds_running(case) == {"report_decision"}
