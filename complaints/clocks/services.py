@@ -107,6 +107,13 @@ EXTENSIONS: Mapping[str, str] = {
 }
 
 
+#: Clocks that a notice, once sent, satisfies (Notice.Kind -> clock effects):
+#: the termination clock is a deadline for the notice itself (RULES.md §3).
+NOTICE_EFFECTS: Mapping[str, tuple[ClockEffect, ...]] = {
+    "termination": (_e(Op.STOP, K.TERMINATION_NOTICE),),
+}
+
+
 def clocks_on_intake(*, case: Case, on: dt.date, calendar: WorkCalendar | None = None) -> None:
     """Starts the clocks a newly received case needs; `on` is the local
     receipt date (not counted, Civil Code art. 201)."""
@@ -122,6 +129,18 @@ def clocks_on_transition(
     """Applies the clock effects of transition `action` taken on local date
     `on`. Names without clock effects (other apps' events) are ignored."""
     effects = TRANSITION_EFFECTS.get(action, ())
+    if not effects:
+        return
+    cal = calendar if calendar is not None else WorkCalendar.load()
+    for effect in effects:
+        _apply(case=case, effect=effect, on=on, calendar=cal)
+
+
+def clocks_on_notice(
+    *, case: Case, notice_kind: str, on: dt.date, calendar: WorkCalendar | None = None
+) -> None:
+    """Applies the clock effects of a notice of `notice_kind` sent on `on`."""
+    effects = NOTICE_EFFECTS.get(notice_kind, ())
     if not effects:
         return
     cal = calendar if calendar is not None else WorkCalendar.load()

@@ -428,3 +428,24 @@ def test_approved_extension_runs_from_the_original_due_date(
     assert clock_extend(case=case, kind="report_verification", on=approved) is None
     clocks_on_transition(case=case, action="open_case", on=extension.due_on)
     assert kinds_running(case) == {"report_decision"}
+
+
+def test_termination_notice_clock_ends_when_the_notice_is_sent(
+    postgres: None, make_case: MakeCase
+) -> None:
+    from complaints.clocks import NOTICE_EFFECTS, clocks_on_notice
+    from complaints.models import Notice
+
+    assert set(NOTICE_EFFECTS) <= set(Notice.Kind.values)
+    case = make_case(received_on=dt.date(2026, 1, 5))
+    clocks_on_intake(case=case, on=dt.date(2026, 1, 5))
+    clocks_on_transition(case=case, action="accept", on=dt.date(2026, 1, 6))
+    clocks_on_transition(case=case, action="terminate_mediation", on=dt.date(2026, 2, 12))
+    notice = running(case, "termination_notice")
+    assert notice.due_on == oracle_add_working_days(dt.date(2026, 2, 12), 7)
+    clocks_on_notice(case=case, notice_kind="hearing", on=dt.date(2026, 2, 13))
+    assert kinds_running(case) == {"termination_notice"}
+    clocks_on_notice(case=case, notice_kind="termination", on=dt.date(2026, 2, 24))
+    notice.refresh_from_db()
+    assert kinds_running(case) == set()
+    assert clock_state(notice, today=dt.date(2026, 3, 1)) == "met"
