@@ -291,7 +291,7 @@ def hotspot_alert_notify(*, alert_id: int) -> bool:
 
     with transaction.atomic():
         alert = (
-            HotspotAlert.objects.select_for_update()
+            HotspotAlert.objects.select_for_update(of=("self",))
             .select_related("lead", "office", "region")
             .filter(pk=alert_id)
             .first()

@@ -7,7 +7,7 @@ import datetime as dt
 from celery import shared_task
 
 
-@shared_task(name="search.tasks.hotspot_alerts", ignore_result=True)
+@shared_task(name="search.tasks.hotspot_alerts")
 def hotspot_alerts(run_on: str | None = None) -> int:
     """Daily: record hotspots and create leads for new or growing ones.
     Returns how many leads this call created (0 on a re-run)."""
