@@ -205,7 +205,10 @@ def test_concurrent_updates_drained_in_any_order_end_equal_to_the_database(
     OutboxEntry.objects.all().delete()
 
     def link(other: Case) -> Callable[[], None]:
-        return lambda: case_link(case_id=case.pk, other_id=other.pk, actor=operator)
+        def run() -> None:
+            case_link(case_id=case.pk, other_id=other.pk, actor=operator)
+
+        return run
 
     def drain() -> None:
         for _ in range(4):
