@@ -52,9 +52,18 @@ def postgres(db: Any) -> None:
 
 @pytest.fixture
 def transactional_postgres(transactional_db: Any) -> None:
+    """Committed transactions on PostgreSQL. The flush that ends each such
+    test also drops the reference data the migrations loaded (roles come back
+    by themselves through post_migrate), so it is loaded again here."""
+    from django.apps import apps
     from django.db import connection
 
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    from complaints.models import Region
+    from complaints.reference_loader import load_all
+
+    if not Region.objects.exists():
+        load_all(apps)
 
 
 @pytest.fixture(scope="session")
