@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db import transaction
 
+from complaints.clocks.calendar import WorkCalendar
+from complaints.clocks.recalculate import clocks_recalculate
 from complaints.models.rules import CalendarDay, CalendarYear
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "workday", "是"})
@@ -180,11 +182,13 @@ def calendar_import(
     source: str,
     progress: Callable[[Iterable[HolidayRow]], Iterable[HolidayRow]] = lambda rows: rows,
 ) -> dict[int, int]:
-    """Replaces the exceptions of every year present in `rows` and marks those
-    years loaded; returns rows written per year. All or nothing."""
+    """Replaces the exceptions of every year present in `rows`, marks those
+    years loaded and recounts the provisional clocks they settle; returns rows
+    written per year. All or nothing."""
     years = sorted({r.date.year for r in rows})
     written: dict[int, int] = dict.fromkeys(years, 0)
     with transaction.atomic():
+        before = WorkCalendar.load()
         CalendarDay.objects.filter(date__year__in=years).exclude(
             date__in=[r.date for r in rows]
         ).delete()
@@ -195,4 +199,5 @@ def calendar_import(
             written[row.date.year] += 1
         for year in years:
             CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:255]})
+        clocks_recalculate(before=before, after=WorkCalendar.load())
     return written

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,8 @@ import chinese_calendar
 import pytest
 from django.core.management import CommandError, call_command
 
-from complaints.clocks import add_days
-from complaints.models import CalendarDay, CalendarYear
+from complaints.clocks import add_days, clocks_on_intake, clocks_on_transition
+from complaints.models import CalendarDay, CalendarYear, Case, CaseClock
 
 # A made-up notice for 2027 (the format is what matters here).
 NOTICE_2027 = [
@@ -131,3 +132,44 @@ def test_arguments_are_checked(postgres: None, tmp_path: Path) -> None:
         call_command("import_holidays", str(tmp_path / "missing.csv"))
     with pytest.raises(CommandError):
         call_command("import_holidays", "--from-package", "--year", "2099")
+
+
+def test_loading_a_year_recounts_the_provisional_clocks_it_settles(
+    postgres: None, tmp_path: Path, make_case: Callable[..., Case]
+) -> None:
+    notice = {dt.date.fromisoformat(d): w == "true" for d, w, _n in NOTICE_2027}
+
+    def is_workday(day: dt.date) -> bool:
+        # Independent of the tables: the package up to 2026, the notice after.
+        if day.year <= 2026:
+            return bool(chinese_calendar.is_workday(day))
+        return notice.get(day, day.weekday() < 5)
+
+    def working_days_after(start: dt.date, n: int) -> dt.date:
+        day = start
+        while n:
+            day += dt.timedelta(days=1)
+            n -= is_workday(day)
+        return day
+
+    report = make_case(kind="report", received_on=dt.date(2027, 1, 20) - dt.timedelta(days=40))
+    received = report.received_at.date()
+    clocks_on_intake(case=report, on=received)
+    complaint = make_case(received_on=dt.date(2026, 4, 20))
+    clocks_on_intake(case=complaint, on=dt.date(2026, 4, 20))
+    accepted = dt.date(2026, 12, 15)
+    clocks_on_transition(case=complaint, action="accept", on=accepted)
+    verification = CaseClock.objects.get(case=report)
+    mediation = CaseClock.objects.get(case=complaint, kind="mediation")
+    assert verification.provisional and mediation.provisional
+    # 12-15 + 60 days = Sat 2027-02-13: weekends-only moves it to Mon 02-15.
+    assert mediation.due_on == dt.date(2027, 2, 15)
+
+    call_command("import_holidays", str(write_csv(tmp_path / "2027.csv", NOTICE_2027)))
+
+    verification.refresh_from_db()
+    mediation.refresh_from_db()
+    assert not verification.provisional and not mediation.provisional
+    assert verification.due_on == working_days_after(received, 15)
+    # The notice makes Sat 02-13 a make-up working day: the period ends there.
+    assert mediation.due_on == dt.date(2027, 2, 13)
