@@ -58,11 +58,22 @@ def test_admin_speaks_chinese_first_and_english_on_request(
 
 
 @pytest.mark.django_db
-def test_home_page_defaults_to_simplified_chinese(client: Client) -> None:
-    response = client.get("/", secure=True)
+def test_pages_speak_chinese_even_to_an_english_browser(client: Client) -> None:
+    response = client.get("/", secure=True, headers={"accept-language": "en-US,en;q=0.9"})
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "zh-hans"
     assert '<html lang="zh-hans">' in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True)
+    assert client.get("/", secure=True).headers["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_the_api_answers_in_the_language_the_client_asks_for(client: Client) -> None:
+    english = client.get("/api/v1/cases/", secure=True, headers={"accept-language": "en"})
+    chinese = client.get("/api/v1/cases/", secure=True, headers={"accept-language": "zh-hans"})
+    assert english.status_code == chinese.status_code == 403
+    assert english.json()["detail"] == "Authentication credentials were not provided."
+    assert english.json()["detail"] != chinese.json()["detail"]
 
 
 @pytest.mark.django_db(transaction=True)
