@@ -3,17 +3,23 @@ map and emerging terms) and GET /api/v1/hotspots/cases/ (drill-down)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from search.hotspots import selectors
+from search.hotspots.engine import SEARCH_UNAVAILABLE
 from search.hotspots.serializers import CellParamsSerializer, HotspotParamsSerializer
+
+logger = logging.getLogger(__name__)
 
 PERM_VIEW_HOTSPOTS = "complaints.view_hotspots"
 
@@ -23,7 +29,20 @@ class CanViewHotspots(BasePermission):
         return bool(request.user and request.user.has_perm(PERM_VIEW_HOTSPOTS))
 
 
-class HotspotListApi(APIView):
+class SearchUnavailableMixin:
+    """A search node that is down or failing is a 503, not a 500."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, SEARCH_UNAVAILABLE):
+            logger.warning("hotspot query failed: %s", type(exc).__name__)
+            return Response(
+                {"detail": str(_("The search engine is not available; try again shortly."))},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+class HotspotListApi(SearchUnavailableMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewHotspots]
 
     @extend_schema(parameters=[HotspotParamsSerializer])
@@ -35,7 +54,7 @@ class HotspotListApi(APIView):
         return Response(selectors.hotspot_payload(query, include=include))
 
 
-class HotspotCasesApi(APIView):
+class HotspotCasesApi(SearchUnavailableMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewHotspots]
 
     @extend_schema(parameters=[CellParamsSerializer])

@@ -13,10 +13,20 @@ from __future__ import annotations
 
 import math
 
+import elastic_transport
+from opensearchpy.exceptions import OpenSearchException
+
 from search.backends.base import CellSpec, SearchBackend, SearchQuery
 from search.documents import SOURCES
 from search.hotspots.params import Filters
 from search.hotspots.scoring import BrandSpread, CellRow, Term
+
+#: What an unreachable or failing search node raises, on either client.
+SEARCH_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OpenSearchException,
+    elastic_transport.TransportError,
+    elastic_transport.ApiError,
+)
 
 #: Most cells one aggregation returns; ranking and thresholds apply after.
 MAX_CELLS = 10_000

@@ -42,11 +42,6 @@ SURGE_GROUPS: dict[Level, tuple[str, ...]] = {
     Level.CITY: ("cell_city_category",),
     Level.PROVINCE: ("region_province", "category"),
 }
-REGION_FIELDS: dict[Level, str] = {
-    Level.COUNTY: "region_county",
-    Level.CITY: "region_city",
-    Level.PROVINCE: "region_province",
-}
 
 
 @dataclass(frozen=True)
@@ -174,12 +169,3 @@ def local_midnight(day: dt.date) -> dt.datetime:
 
 def local_today() -> dt.date:
     return timezone.localdate()
-
-
-def region_level(code: str) -> Level:
-    """GB/T 2260: xx0000 is a province, xxxx00 a prefecture-level city."""
-    if code.endswith("0000"):
-        return Level.PROVINCE
-    if code.endswith("00"):
-        return Level.CITY
-    return Level.COUNTY

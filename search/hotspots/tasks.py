@@ -6,11 +6,19 @@ import datetime as dt
 
 from celery import shared_task
 
+from search.hotspots.engine import SEARCH_UNAVAILABLE
 
-@shared_task(name="search.tasks.hotspot_alerts")
+
+@shared_task(
+    name="search.tasks.hotspot_alerts",
+    autoretry_for=SEARCH_UNAVAILABLE,
+    retry_backoff=60,
+    max_retries=6,
+)
 def hotspot_alerts(run_on: str | None = None) -> int:
     """Daily: record hotspots and create leads for new or growing ones.
-    Returns how many leads this call created (0 on a re-run)."""
+    Returns how many leads this call created (0 on a re-run). A search
+    node that is down retries later: the run is idempotent per day."""
     from search.hotspots.params import local_today
     from search.hotspots.services import hotspot_alerts_run
 

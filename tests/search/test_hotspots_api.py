@@ -156,3 +156,14 @@ def test_the_page_renders_for_officers(officer: Client) -> None:
     html = response.content.decode()
     assert "vendor/echarts.min.js" in html and "js/hotspots.js" in html
     assert 'data-api="/api/v1/hotspots/"' in html
+
+
+@pytest.mark.parametrize("engine", ["opensearch", "elasticsearch"])
+def test_an_unreachable_search_node_is_a_503(officer: Client, settings: Any, engine: str) -> None:
+    # Nothing listens on port 9 (discard) on loopback: the real client fails
+    # to connect, as when the node is down.
+    settings.SEARCH_ENGINE = engine
+    settings.SEARCH_URL = "http://127.0.0.1:9"
+    response = get(officer)
+    assert response.status_code == 503
+    assert response.json()["detail"]
