@@ -21,8 +21,6 @@ from complaints.validators import normalize_mainland_phone
 
 #: Duplicate window: same caller, or same business and product (RULES.md §7, issue 4).
 DUPLICATE_WINDOW_DAYS = getattr(settings, "DUPLICATE_WINDOW_DAYS", 30)
-#: A running clock due within this many calendar days is "due soon".
-DUE_SOON_DAYS = getattr(settings, "CASE_DUE_SOON_DAYS", 2)
 
 
 # A consumer may withdraw their own complaint at any open point (RULES.md §3).
@@ -180,17 +178,28 @@ def case_list(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Case]:
     if _truthy(filters.get("overdue", "")):
         qs = qs.filter(Exists(running.filter(due_on__lt=today)))
     if _truthy(filters.get("due_soon", "")):
-        qs = qs.filter(
-            Exists(
-                running.filter(
-                    due_on__gte=today, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
-                )
-            )
-        )
+        qs = qs.filter(pk__in=_due_soon_case_ids(qs, today))
     text = str(filters.get("q") or "").strip()
     if text:
         qs = qs.filter(Q(tracking_code__iexact=text) | Q(work_order_no=text))
     return qs.select_related("office", "category", "region", "problem_type")
+
+
+def _due_soon_case_ids(qs: QuerySet[Case], today: dt.date) -> list[int]:
+    """Cases with a running clock past the reminder fraction of its length
+    (the clocks' own definition of due soon, counted in the clock's unit)."""
+    from complaints.clocks import WorkCalendar, clock_state
+
+    calendar = WorkCalendar.load()
+    clocks = CaseClock.objects.filter(
+        case__in=qs.values("pk"),
+        stopped_on__isnull=True,
+        paused_on__isnull=True,
+        due_on__gte=today,
+    )
+    return sorted(
+        {c.case_id for c in clocks if clock_state(c, today=today, calendar=calendar) == "due_soon"}
+    )
 
 
 def caller_history(*, phone: str) -> QuerySet[Case]:

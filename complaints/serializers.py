@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from complaints.clocks import clock_state
 from complaints.masking import mask_id_number, mask_phone
 from complaints.models import Case, CaseClock, CaseEvent, Channel
 from complaints.selectors import case_available_transitions
@@ -104,12 +105,8 @@ class ClockSerializer(serializers.ModelSerializer):
         ]
 
     def get_state(self, clock: CaseClock) -> str:
-        if clock.stopped_on:
-            return "stopped"
-        if clock.paused_on:
-            return "paused"
-        today = timezone.localdate()
-        return "overdue" if clock.due_on < today else "running"
+        """running, paused, due_soon, overdue, met or met_late."""
+        return clock_state(clock, today=timezone.localdate(), calendar=self.context.get("calendar"))
 
 
 def _next_clock(case: Case) -> CaseClock | None:

@@ -37,8 +37,10 @@ def make_staff(
         office = office_for()
     elif isinstance(office, str):
         office = Office.objects.get(code=office)
+    # No password: hashing one costs more than the rest of a test; API tests
+    # authenticate with force_authenticate or a token.
     user = get_user_model().objects.create_user(
-        username=username or f"{role}-{next(_seq)}", password="pw-for-tests-only", **extra
+        username=username or f"{role}-{next(_seq)}", password=None, **extra
     )
     user.groups.add(Group.objects.get(name=str(role)))
     StaffProfile.objects.create(user=user, office=office, display_name=user.username)
@@ -47,7 +49,7 @@ def make_staff(
 
 def make_consumer(*, username: str = "") -> Any:
     return get_user_model().objects.create_user(
-        username=username or f"consumer-{next(_seq)}", password="pw-for-tests-only"
+        username=username or f"consumer-{next(_seq)}", password=None
     )
 
 
