@@ -41,13 +41,17 @@ class Scene:
     head_email: str
 
 
-def build_scene(make_case: MakeCase, today: dt.date) -> Scene:
+def build_scene(make_case: MakeCase, today: dt.date, *, with_email: bool = True) -> Scene:
     users = get_user_model()
     handler = users.objects.create_user(
-        username=f"handler-{today:%Y%m%d}", email="handler@example.org", password="x"
+        username=f"handler-{today:%Y%m%d}",
+        email="handler@example.org" if with_email else "",
+        password="x",
     )
     head = users.objects.create_user(
-        username=f"head-{today:%Y%m%d}", email="head@example.org", password="x"
+        username=f"head-{today:%Y%m%d}",
+        email="head@example.org" if with_email else "",
+        password="x",
     )
 
     def case_received(received: dt.date) -> Case:
@@ -156,7 +160,9 @@ def test_clock_sweep_task_on_a_real_worker_is_idempotent(
     from complaints.tasks import clock_sweep
 
     today = timezone.localdate()
-    scene = build_scene(make_case, today)
+    # No mail addresses: the worker has no mail server to talk to, and the
+    # mails themselves are checked in the test above.
+    scene = build_scene(make_case, today, with_email=False)
     # Two sweeps at once (the worker runs two threads), then a third one.
     concurrent = [clock_sweep.delay(), clock_sweep.delay()]
     results = [r.get(timeout=60) for r in concurrent]
