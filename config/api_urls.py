@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("complaints.api_urls")),
     path("", include("search.hotspots.api_urls")),
+    path("", include("search.api_urls")),
 ]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", complaint_views.home, name="home"),
     path("", include("complaints.urls")),
     path("", include("search.hotspots.urls")),
+    path("", include("search.urls")),
 ]

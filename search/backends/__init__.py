@@ -38,4 +38,14 @@ def get_backend(
     )
 
 
-__all__ = ["SearchBackend", "get_backend"]
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions meaning the engine is unreachable or refused the request:
+    callers answer 503 instead of failing."""
+    from elastic_transport import TransportError as EsTransportError
+    from elasticsearch import ApiError as EsApiError
+    from opensearchpy.exceptions import TransportError as OsTransportError
+
+    return (EsTransportError, EsApiError, OsTransportError, ConnectionError)
+
+
+__all__ = ["SearchBackend", "engine_errors", "get_backend"]
