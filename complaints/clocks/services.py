@@ -286,7 +286,7 @@ def clock_stop(*, clock: CaseClock, on: dt.date, calendar: WorkCalendar | None =
     clock.save(update_fields=["stopped_on"])
 
 
-ClockState = str
+#: The states clock_state() returns; lists show due_soon and overdue.
 RUNNING, PAUSED, DUE_SOON, OVERDUE, MET, MET_LATE = (
     "running",
     "paused",
