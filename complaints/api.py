@@ -101,11 +101,12 @@ class IntakeCreateAPI(ServiceErrorsMixin, APIView):
         summary="Register an intake: a complaint, a report, or both (linked)",
     )
     def post(self, request: Request) -> Response:
-        data: Any = request.data
-        if hasattr(data, "getlist"):
+        raw: Any = request.data
+        data: Any = raw
+        if hasattr(raw, "getlist"):
             # Multipart: evidence comes as repeated file fields.
-            data = {k: v for k, v in data.items() if k not in ("evidence", "related_to")}
-            data["related_to"] = request.data.getlist("related_to")
+            data = {k: v for k, v in raw.items() if k not in ("evidence", "related_to")}
+            data["related_to"] = raw.getlist("related_to")
             data["evidence"] = request.FILES.getlist("evidence")
         serializer = IntakeInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)

@@ -20,7 +20,7 @@ def case_changed_payload(case: Case) -> dict[str, Any]:
     return {
         "tracking_code": case.tracking_code,
         "status": case.status,
-        "status_label": str(case.get_status_display()),  # type: ignore[attr-defined]
+        "status_label": str(case.get_status_display()),
         "updated_at": case.updated_at.isoformat() if case.updated_at else None,
         "version": case.version,
     }

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -292,8 +292,6 @@ def intake_create(
 ) -> IntakeResult:
     """Registers an intake. Staff need the register permission; anyone else
     files online as a consumer and owns the resulting cases."""
-    from complaints.clocks import clocks_on_intake
-
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to file a complaint."))
     is_staff_user = getattr(actor, "staff_profile", None) is not None
@@ -308,6 +306,24 @@ def intake_create(
         data.related_to = ()
         consumer = actor
     clean = _clean(data, evidence, actor)
+    try:
+        return _create(clean, actor=actor, consumer=consumer)
+    except IntegrityError:
+        # Two operators registering the same work order at once: the unique
+        # constraint decides, the loser gets the same message as a late caller.
+        if (
+            clean.fields["work_order_no"]
+            and Case.objects.filter(work_order_no=clean.fields["work_order_no"]).exists()
+        ):
+            raise ValidationError(
+                {"work_order_no": _("A case with this work-order number already exists.")}
+            ) from None
+        raise
+
+
+def _create(clean: _Clean, *, actor: Any, consumer: Any) -> IntakeResult:
+    from complaints.clocks import clocks_on_intake
+
     receipt_day = timezone.localdate(clean.received_at)
     with transaction.atomic():
         duplicates = list(

@@ -118,8 +118,8 @@ def _parse_satisfaction(case: Case, params: Params, actor: Any) -> dict[str, Any
 
 
 def _parse_original(case: Case, params: Params, actor: Any) -> dict[str, Any]:
-    raw = params.get("original")
-    original = Case.objects.filter(pk=raw).first() if str(raw or "").isdigit() else None
+    raw = str(params.get("original") or "")
+    original = Case.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     if original is None or original.kind != case.kind:
         raise ValidationError({"original": _("Choose the report this one repeats.")})
     if original.status == "merged":

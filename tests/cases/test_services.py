@@ -1,0 +1,212 @@
+"""Services and selectors beyond the transition table: duplicate links and
+merges, caller history, business lookup, deadline filters, evidence limits,
+token authentication."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import chinese_calendar
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from complaints.models import Case, CaseEvent
+from complaints.roles import Role
+from complaints.selectors import business_lookup, caller_history, case_list
+from complaints.services import (
+    TransitionNotAllowedError,
+    case_link,
+    case_merge,
+    case_transition,
+    intake_create,
+)
+from tests.cases.factories import (
+    OTHER_REGION,
+    intake_payload,
+    make_intake_data,
+    make_staff,
+    mobile,
+    office_for,
+    valid_credit_code,
+)
+
+pytestmark = pytest.mark.usefixtures("postgres")
+
+
+@pytest.fixture
+def operator() -> Any:
+    return make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
+
+
+@pytest.fixture
+def handler() -> Any:
+    return make_staff(Role.CASE_HANDLER)
+
+
+def test_linking_is_symmetric_audited_and_idempotent(operator: Any, handler: Any) -> None:
+    first = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    second = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    case_link(case_id=second.pk, other_id=first.pk, actor=handler, note="same caller")
+    case_link(case_id=first.pk, other_id=second.pk, actor=handler)
+    assert list(first.related_cases.all()) == [second]
+    assert list(second.related_cases.all()) == [first]
+    links = CaseEvent.objects.filter(action="linked").order_by("case_id")
+    assert [(e.case_id, e.data["related_case"]) for e in links] == [
+        (first.pk, second.pk),
+        (second.pk, first.pk),
+    ]
+    assert Case.objects.get(pk=first.pk).version == first.version + 1
+
+
+def test_cases_of_another_office_cannot_be_linked(operator: Any, handler: Any) -> None:
+    own = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    foreign = intake_create(data=make_intake_data(region=OTHER_REGION), actor=operator).cases[0]
+    with pytest.raises(ValidationError) as caught:
+        case_link(case_id=own.pk, other_id=foreign.pk, actor=handler)
+    assert "other" in caught.value.message_dict
+    assert not own.related_cases.exists()
+
+
+def test_a_repeat_report_is_merged_into_the_original(operator: Any, handler: Any) -> None:
+    original = intake_create(data=make_intake_data(kind="report"), actor=operator).report
+    repeat = intake_create(data=make_intake_data(kind="report"), actor=operator).report
+    assert original is not None and repeat is not None
+    merged = case_merge(case_id=repeat.pk, into_id=original.pk, actor=handler)
+    assert (merged.status, merged.merged_into_id) == ("merged", original.pk)
+    assert merged.is_final
+    assert not merged.clocks.filter(stopped_on=None).exists()
+    event = merged.events.get(action="merge_into")
+    assert event.data == {"original": original.pk}
+    # A merged report cannot be the original of another merge, nor change again.
+    third = intake_create(data=make_intake_data(kind="report"), actor=operator).report
+    assert third is not None
+    with pytest.raises(ValidationError):
+        case_merge(case_id=third.pk, into_id=merged.pk, actor=handler)
+    with pytest.raises(TransitionNotAllowedError) as caught:
+        case_transition(case_id=merged.pk, name="start_verification", actor=handler)
+    assert caught.value.allowed == []
+
+
+def test_complaints_are_not_merged(operator: Any, handler: Any) -> None:
+    first = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    second = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    with pytest.raises(TransitionNotAllowedError):
+        case_merge(case_id=second.pk, into_id=first.pk, actor=handler)
+
+
+def test_caller_history_finds_every_spelling_of_a_number(operator: Any) -> None:
+    number = mobile()
+    mine = [
+        intake_create(data=make_intake_data(complainant_phone=spelling), actor=operator).cases[0]
+        for spelling in (number, f"+86 {number[:3]} {number[3:7]} {number[7:]}")
+    ]
+    intake_create(data=make_intake_data(), actor=operator)
+    assert set(caller_history(phone=f"0086{number}")) == set(mine)
+    assert list(caller_history(phone="not a phone")) == []
+
+
+def test_business_lookup_by_name_prefix_or_credit_code(operator: Any) -> None:
+    code = valid_credit_code("91430100MA4LXXXX1")
+    for _ in range(2):
+        intake_create(
+            data=make_intake_data(business_name="湘江乳业有限公司", business_credit_code=code),
+            actor=operator,
+        )
+    intake_create(data=make_intake_data(business_name="湘潭某店"), actor=operator)
+    by_name = business_lookup(query="湘江")
+    assert [(row["name"], row["credit_code"], row["cases"]) for row in by_name] == [
+        ("湘江乳业有限公司", code, 2)
+    ]
+    assert [row["name"] for row in business_lookup(query=code[:10])] == ["湘江乳业有限公司"]
+    assert {row["name"] for row in business_lookup(query="湘")} == set()  # too short
+    assert {row["name"] for row in business_lookup(query="湘江乳")} == {"湘江乳业有限公司"}
+
+
+def _workday(day: dt.date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def _start_with_working_days_elapsed(today: dt.date, n: int) -> dt.date:
+    """The receipt date after which exactly n working days have passed by today."""
+    day, seen = today, 0
+    while True:
+        if _workday(day):
+            seen += 1
+        day -= dt.timedelta(days=1)
+        if seen == n and _workday(day + dt.timedelta(days=1)):
+            return day
+
+
+def test_overdue_and_due_soon_filters_follow_the_clocks(operator: Any, handler: Any) -> None:
+    today = timezone.localdate()
+    noon = dt.time(12, 0)
+
+    def received(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, noon))
+
+    fresh = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    late = intake_create(
+        data=make_intake_data(received_at=received(today - dt.timedelta(days=30))),
+        actor=operator,
+    ).cases[0]
+    # 6 of the 7 working days of the acceptance clock gone (RULES.md §3):
+    # past the 80 % reminder mark, not yet overdue.
+    soon_start = _start_with_working_days_elapsed(today, 6)
+    soon = intake_create(
+        data=make_intake_data(received_at=received(soon_start)), actor=operator
+    ).cases[0]
+
+    def ids(**filters: Any) -> set[int]:
+        return set(case_list(user=handler, filters=filters).values_list("pk", flat=True))
+
+    assert ids() == {fresh.pk, late.pk, soon.pk}
+    assert ids(overdue="1") == {late.pk}
+    assert ids(due_soon="true") == {soon.pk}
+    # Requesting materials pauses the clock: a paused clock is neither.
+    case_transition(case_id=late.pk, name="request_materials", actor=handler)
+    assert ids(overdue="1") == set()
+
+
+def test_oversized_evidence_is_rejected(operator: Any, settings: Any) -> None:
+    settings.EVIDENCE_MAX_BYTES = 1024
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * 2048, "application/pdf")
+    with pytest.raises(ValidationError) as caught:
+        intake_create(data=make_intake_data(), evidence=[big], actor=operator)
+    assert "evidence" in caught.value.message_dict
+    assert not Case.objects.exists()
+
+
+def test_both_intake_shares_evidence_between_the_pair(operator: Any) -> None:
+    jpeg = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100, "image/jpeg")
+    result = intake_create(data=make_intake_data(kind="both"), evidence=[jpeg], actor=operator)
+    files = [c.evidence.get() for c in result.cases]
+    assert files[0].file.name == files[1].file.name
+    assert {f.content_type for f in files} == {"image/jpeg"}
+
+
+def test_token_authentication_and_anonymous_requests(handler: Any) -> None:
+    token = Token.objects.create(user=handler)
+    client = APIClient()
+    assert client.get("/api/v1/cases/").status_code in (401, 403)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/cases/").status_code == 200
+
+
+def test_staff_without_the_register_permission_cannot_file(handler: Any) -> None:
+    mediator = make_staff(Role.MEDIATOR)
+    client = APIClient()
+    client.force_authenticate(mediator)
+    response = client.post("/api/v1/intakes/", {"kind": "complaint"}, format="json")
+    # Shape errors come first; a well-formed intake is refused.
+    assert response.status_code == 400
+    response = client.post("/api/v1/intakes/", intake_payload(), format="json")
+    assert response.status_code == 403
+    assert office_for().cases.count() == 0
