@@ -6,7 +6,8 @@ unigram), Latin letters and digits become lowercased words. A query term
 matches as a phrase: its tokens at consecutive positions, i.e. the term as a
 contiguous piece of text. The database engine tokenises the same way here
 and asks PostgreSQL for the same phrase (`'ab' <-> 'bc'`), so that all
-engines return the same hits.
+engines return the same hits. A query of one Han character finds only texts
+where that character stands alone, on every engine: search with two or more.
 """
 
 from __future__ import annotations
