@@ -76,8 +76,10 @@ def county_choices(city_code: str | None) -> list[tuple[str, str]]:
 
 
 class ConsoleForm(forms.Form):
-    # Labels sit above their fields; no trailing colon.
-    label_suffix = ""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Labels sit above their fields; no trailing colon.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class IntakeForm(ConsoleForm):

@@ -2,14 +2,24 @@
 (function () {
   "use strict";
 
-  // Alt+S submits the form that declares data-submit-key="s" (the submit
-  // button also carries accesskey="s"; the guard stops a double submit).
+  // Alt+<key> goes to the element with that access key: a field gets the
+  // focus, a link or button is activated (Alt+S is the submit button). The
+  // browsers disagree on access-key modifiers (Firefox wants Alt+Shift), so
+  // the console handles them itself; the guard stops a double submit.
   document.addEventListener("keydown", function (ev) {
-    if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    var form = document.querySelector("form[data-submit-key='" + ev.key.toLowerCase() + "']");
-    if (!form) return;
+    if (!ev.altKey || ev.ctrlKey || ev.metaKey || !ev.key || ev.key.length !== 1) return;
+    var key = ev.key.toLowerCase();
+    var target = document.querySelector("[accesskey='" + key + "']");
+    if (!target) return;
     ev.preventDefault();
-    submitOnce(form);
+    if (target.type === "submit" && target.form) {
+      submitOnce(target.form);
+    } else if (target.tagName === "A" || target.tagName === "BUTTON") {
+      target.click();
+    } else {
+      target.focus();
+      if (target.select && target.tagName === "INPUT") target.select();
+    }
   });
 
   function submitOnce(form) {

@@ -265,6 +265,26 @@ def test_queue_filters_overdue_and_shows_badges(
     assert late.tracking_code not in soon
 
 
+def test_due_soon_badge_agrees_with_the_due_soon_filter(
+    client: Client, handler: Any, make_case: Any
+) -> None:
+    soon = make_case()
+    later = make_case()
+    today = timezone.localdate()
+    # Most of the clock's length has run: due soon (the reminder threshold).
+    CaseClock.objects.filter(case=soon).update(
+        started_on=today - dt.timedelta(days=60), due_on=today + dt.timedelta(days=1)
+    )
+    CaseClock.objects.filter(case=later).update(
+        started_on=today, due_on=today + dt.timedelta(days=20)
+    )
+    login(client, handler)
+    page = client.get("/console/cases/?deadline=due_soon", secure=True).content.decode()
+    assert soon.tracking_code in page and later.tracking_code not in page
+    row = page.split(soon.tracking_code, 2)[-1].split("</tr>", 1)[0]
+    assert 'class="badge due_soon"' in row
+
+
 def test_queue_marks_provisional_deadlines(client: Client, handler: Any, make_case: Any) -> None:
     case = make_case()
     CaseClock.objects.filter(case=case).update(provisional=True)
