@@ -22,8 +22,8 @@ class Level(StrEnum):
 
 
 class Dimension(StrEnum):
-    BRAND = "brand"
     SELLER = "seller"
+    BRAND = "brand"
 
 
 #: The precomputed "region|category|key" field for each level and dimension.
