@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from search.backends import engine_errors, get_backend
-from search.params import SearchParamsSerializer
+from search.params import SearchParamsSerializer, search_scope
 from search.selectors import EXPORT_COLUMNS, export_row, facet_labels, page_payload
 
 PERM_SEARCH = "complaints.view_hotspots"
@@ -52,7 +52,7 @@ class CaseSearchAPI(APIView):
         params = SearchParamsSerializer.from_query_dict(request.query_params)
         params.is_valid(raise_exception=True)
         try:
-            page = get_backend().search(params.to_query())
+            page = get_backend().search(params.to_query(scope_region=search_scope(request.user)))
         except engine_errors():
             return _unavailable()
         payload = page_payload(page)
@@ -80,7 +80,13 @@ class CaseExportAPI(APIView):
     def get(self, request: Request) -> Any:
         params = SearchParamsSerializer.from_query_dict(request.query_params)
         params.is_valid(raise_exception=True)
-        query = params.to_query(facets=False, highlight=False, size=1, search_after=None)
+        query = params.to_query(
+            facets=False,
+            highlight=False,
+            size=1,
+            search_after=None,
+            scope_region=search_scope(request.user),
+        )
         backend = get_backend()
         cap = export_max_rows()
         try:

@@ -14,6 +14,9 @@ from search.backends.base import Cursor, SearchQuery
 from search.documents import SOURCES
 
 MAX_PAGE_SIZE = 100
+PERM_ALL_OFFICES = "complaints.view_all_offices"
+#: A scope no document lies in: for a searcher without an office.
+NOWHERE = "-"
 MULTI_FIELDS = (
     "region",
     "category",
@@ -24,6 +27,15 @@ MULTI_FIELDS = (
     "status",
     "kind",
 )
+
+
+def search_scope(user: Any) -> str:
+    """The region a user may search: everything with view_all_offices, else
+    the region of the user's office (its whole subtree)."""
+    if user.has_perm(PERM_ALL_OFFICES):
+        return ""
+    profile = getattr(user, "staff_profile", None)
+    return profile.office.region_id if profile is not None else NOWHERE
 
 
 def _values(data: QueryDict, name: str) -> list[str]:

@@ -100,6 +100,9 @@ class SearchQuery:
     status: tuple[str, ...] = ()
     kind: tuple[str, ...] = ()
     counterfeit: bool | None = None
+    #: Documents must lie in this region (any level) whatever the region
+    #: filter asks: set from the searching user's office, never from input.
+    scope_region: str = ""
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     size: int = 20

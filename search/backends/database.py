@@ -232,6 +232,8 @@ class DatabaseBackend(SearchBackend):
             )
         if query.counterfeit is not None:
             qs = qs.filter(counterfeit=query.counterfeit)
+        if query.scope_region:
+            qs = qs.filter(self._filter_q("region", (query.scope_region,)))
         if query_terms(query.text):
             if self.postgres:
                 qs = qs.annotate(

@@ -106,7 +106,8 @@ def _filter_query(name: str, values: tuple[str, ...]) -> Query:
 
 
 def base_filters(query: SearchQuery) -> list[Query]:
-    """Filters that every facet honours: dates and the counterfeit flag."""
+    """Filters that every facet honours: dates, the counterfeit flag and the
+    user's scope."""
     filters: list[Query] = []
     date_range: dict[str, int] = {}
     if query.received_from:
@@ -117,6 +118,8 @@ def base_filters(query: SearchQuery) -> list[Query]:
         filters.append(Q("range", received_at={**date_range, "format": "epoch_millis"}))
     if query.counterfeit is not None:
         filters.append(Q("term", counterfeit=query.counterfeit))
+    if query.scope_region:
+        filters.append(Q("term", region_codes=query.scope_region))
     return filters
 
 

@@ -137,6 +137,8 @@ def matches(doc: dict[str, Any], query: SearchQuery, *, skip: str | None = None)
         return False
     if query.counterfeit is not None and doc["counterfeit"] != query.counterfeit:
         return False
+    if query.scope_region and query.scope_region not in doc["region_codes"]:
+        return False
     return all(
         _matches_filter(doc, name, values)
         for name, values in query.filters().items()

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
@@ -18,7 +20,7 @@ from complaints.roles import Role
 from search.backends import SearchBackend
 from search.backends.base import SearchQuery
 from search.sync import rebuild_index
-from tests.cases.factories import make_staff
+from tests.cases.factories import make_staff, office_for
 from tests.search.conftest import engine_backend
 from tests.search.seed import expected_ids
 
@@ -63,6 +65,23 @@ def test_only_roles_with_the_hotspot_permission_may_search(engine: SearchBackend
     assert api(operator).get(URL).status_code == 403
     assert api(operator).get(EXPORT).status_code == 403
     assert api(make_staff(Role.ENFORCEMENT_OFFICER)).get(URL).status_code == 200
+
+
+def test_without_view_all_offices_search_stays_in_the_office_region(
+    engine: SearchBackend, seeded_docs: list[dict[str, Any]]
+) -> None:
+    county = "430102"
+    user = make_staff(Role.CASE_HANDLER, office_for(county))
+    user.user_permissions.add(Permission.objects.get(codename="view_hotspots"))
+    user = get_user_model().objects.get(pk=user.pk)
+    body = api(user).get(f"{URL}?size=100").json()
+    expected = expected_ids(seeded_docs, SearchQuery(region=(county,)))
+    assert expected and [row["id"] for row in body["results"]] == expected
+    elsewhere = api(user).get(f"{URL}?region=430200").json()
+    assert elsewhere["total"] == 0
+    rows = _csv(api(user).get(EXPORT))
+    codes = {d["id"]: d["tracking_code"] for d in seeded_docs}
+    assert [row[0] for row in rows[1:]] == [codes[i] for i in expected]
 
 
 def test_filters_facets_and_the_cursor_walk_every_hit(

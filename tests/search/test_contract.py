@@ -74,6 +74,7 @@ def _queries(docs: list[dict[str, Any]]) -> dict[str, SearchQuery]:
         "dates": SearchQuery(
             received_from=today - dt.timedelta(days=40), received_to=today - dt.timedelta(days=3)
         ),
+        "scoped and filtered": SearchQuery(scope_region="430100", source=("12345", "complaint")),
         "everything": SearchQuery(
             text="假冒",
             region=("430100", "430200"),
@@ -103,6 +104,7 @@ QUERY_NAMES = [
     "kind",
     "counterfeit",
     "dates",
+    "scoped and filtered",
     "everything",
 ]
 
@@ -126,6 +128,18 @@ def test_facets_ignore_their_own_filter(
     query = _queries(seeded_docs)[name]
     page = engine.search(query)
     assert page.facets == expected_facets(seeded_docs, query)
+
+
+def test_the_scope_holds_whatever_the_filters_ask(
+    engine: SearchBackend, seeded_docs: list[dict[str, Any]]
+) -> None:
+    inside = next(d for d in seeded_docs if d["region_city"] == "430100")["region_county"]
+    outside = SearchQuery(scope_region="430200", region=(inside,))
+    page = engine.search(outside)
+    assert page.total == 0 and not page.hits
+    # The region facet ignores the region filter but never the scope.
+    assert {b.key for b in page.facets["region"]} == {"430200"}
+    assert page.facets == expected_facets(seeded_docs, outside)
 
 
 def test_a_chosen_facet_value_still_shows_the_others(
