@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -89,7 +90,19 @@ LIST_PARAMETERS = [
 ]
 
 
+class CasePagination(LimitOffsetPagination):
+    max_limit = 200
+    # Past this an offset only overflows the database's bigint.
+    max_offset = 10**9
+
+    def get_offset(self, request: Request) -> int:
+        return min(super().get_offset(request), self.max_offset)
+
+
 class IntakeCreateAPI(ServiceErrorsMixin, APIView):
+    """Registers a call or filing; the answer carries the tracking code(s)
+    and any possible duplicates the operator should look at."""
+
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -122,7 +135,10 @@ class IntakeCreateAPI(ServiceErrorsMixin, APIView):
 
 
 class CaseListAPI(ServiceErrorsMixin, generics.ListAPIView):
+    """Cases the user may see, newest first; phone numbers are masked."""
+
     serializer_class = CaseListSerializer
+    pagination_class = CasePagination
 
     def get_queryset(self) -> QuerySet[Case]:
         return _with_clocks(case_list(user=self.request.user, filters=self.request.query_params))
@@ -133,6 +149,8 @@ class CaseListAPI(ServiceErrorsMixin, generics.ListAPIView):
 
 
 class CaseDetailAPI(ServiceErrorsMixin, generics.RetrieveAPIView):
+    """One case with its clocks and the transitions this user may take now."""
+
     serializer_class = CaseDetailSerializer
 
     def get_queryset(self) -> QuerySet[Case]:
@@ -144,6 +162,10 @@ class CaseDetailAPI(ServiceErrorsMixin, generics.RetrieveAPIView):
 
 
 class CaseTransitionAPI(ServiceErrorsMixin, APIView):
+    """Takes one transition. 409 lists the allowed ones (or reports a stale
+    expected_version); 403 when the role or office may not; 400 with field
+    messages for a missing or wrong reason code or parameter."""
+
     @extend_schema(
         request=TransitionInputSerializer,
         responses={
@@ -175,6 +197,8 @@ class CaseTransitionAPI(ServiceErrorsMixin, APIView):
 
 
 class CaseEventListAPI(ServiceErrorsMixin, generics.ListAPIView):
+    """The case's audit trail, oldest first."""
+
     serializer_class = CaseEventSerializer
     pagination_class = None
 

@@ -21,6 +21,19 @@ from complaints.validators import normalize_mainland_phone
 
 #: Duplicate window: same caller, or same business and product (RULES.md §7, issue 4).
 DUPLICATE_WINDOW_DAYS = getattr(settings, "DUPLICATE_WINDOW_DAYS", 30)
+#: Calendar days ahead that screens may highlight; the due_soon filter itself
+#: follows the clocks' reminder fraction (complaints.clocks.clock_state).
+DUE_SOON_DAYS = getattr(settings, "CASE_DUE_SOON_DAYS", 2)
+
+
+_ID_RE = re.compile(r"^[0-9]{1,18}$")
+
+
+def parse_id(raw: Any) -> int | None:
+    """A database id from user input, or None: ASCII digits only and within
+    bigint range, so that odd input is a 400, never a database error."""
+    text = str(raw).strip() if raw is not None else ""
+    return int(text) if _ID_RE.match(text) else None
 
 
 # A consumer may withdraw their own complaint at any open point (RULES.md §3).
@@ -126,7 +139,14 @@ def _as_date(value: Any, field: str) -> dt.date | None:
         return None
     if isinstance(value, dt.date):
         return value
-    parsed = parse_date(str(value)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) else None
+    try:
+        parsed = (
+            parse_date(str(value))
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value))
+            else None
+        )
+    except ValueError:  # well-formed but impossible, e.g. 30 February
+        parsed = None
     if parsed is None:
         raise ValidationError({field: _("Enter a date as YYYY-MM-DD.")})
     return parsed
@@ -141,6 +161,10 @@ def case_list(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Case]:
     list), office (id), category (code or id, with its subcategories),
     region (any level), kind, due_before / due_after (a running clock's due
     date), overdue, due_soon, q (tracking code or work-order number)."""
+    bad = sorted(key for key in filters if "\x00" in str(filters.get(key)))
+    if bad:
+        # PostgreSQL cannot even compare text with NUL characters.
+        raise ValidationError({key: _("This value contains invalid characters.") for key in bad})
     qs = cases_visible_to(user=user)
     statuses = _as_list(filters.get("status"))
     if statuses:
@@ -149,13 +173,14 @@ def case_list(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Case]:
         qs = qs.filter(kind=filters["kind"])
     office = filters.get("office")
     if office not in (None, ""):
-        if not str(office).isdigit():
+        office_id = parse_id(office)
+        if office_id is None:
             raise ValidationError({"office": _("Enter an office id.")})
-        qs = qs.filter(office_id=int(office))
+        qs = qs.filter(office_id=office_id)
     category = filters.get("category")
     if category not in (None, ""):
         cat = ProductCategory.objects.filter(
-            Q(code=str(category)) | Q(pk=int(category) if str(category).isdigit() else None)
+            Q(code=str(category)[:60]) | Q(pk=parse_id(category))
         ).first()
         if cat is None:
             raise ValidationError({"category": _("Unknown product category.")})

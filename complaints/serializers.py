@@ -185,9 +185,7 @@ class CaseDetailSerializer(CaseListSerializer):
     rule_set = serializers.CharField(source="rule_set.code")
     clocks = ClockSerializer(many=True, read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
-    related_cases: Any = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
+    related_cases: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta(CaseListSerializer.Meta):
         fields = [

@@ -28,7 +28,7 @@ from complaints.models import (
     RuleSet,
 )
 from complaints.routing import NoRoute, competent_office
-from complaints.selectors import cases_visible_to, duplicate_candidates
+from complaints.selectors import cases_visible_to, duplicate_candidates, parse_id
 from complaints.services.evidence import CheckedFile, evidence_check, evidence_store
 from complaints.validators import (
     brand_key,
@@ -106,8 +106,9 @@ def _lookup(model: Any, value: Any, *, by: str = "code") -> Any:
     if not text:
         return None
     found = model.objects.filter(**{by: text}).first()
-    if found is None and text.isdigit() and by != "pk":
-        found = model.objects.filter(pk=int(text)).first()
+    pk = parse_id(text)
+    if found is None and pk is not None and by != "pk":
+        found = model.objects.filter(pk=pk).first()
     return found
 
 
@@ -136,6 +137,12 @@ def _clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any) -> _C
                 err(name, message)
             return None
 
+    for attr, value in vars(data).items():
+        if isinstance(value, str) and "\x00" in value:
+            # PostgreSQL cannot store or compare text with NUL characters.
+            err(attr, _("This value contains invalid characters."))
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     f: dict[str, Any] = {}
     if data.kind not in KINDS:
@@ -264,9 +271,9 @@ def _clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any) -> _C
     related: list[Case] = []
     if data.related_to:
         visible = cases_visible_to(user=actor)
-        ids = [i for i in data.related_to if str(i).isdigit()]
-        related = list(visible.filter(pk__in=ids))
-        if len(related) != len(set(data.related_to)):
+        ids = {parse_id(i) for i in data.related_to}
+        related = list(visible.filter(pk__in=[i for i in ids if i is not None]))
+        if len(related) != len(ids):
             err("related_to", _("Some related cases do not exist or are not visible to you."))
 
     files: list[CheckedFile] = []

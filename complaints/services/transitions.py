@@ -24,6 +24,7 @@ from complaints.models.cases import PERM_MEDIATE
 from complaints.selectors import (
     CONSUMER_TRANSITIONS,
     available_transitions,
+    parse_id,
     transition_permitted,
     user_may_act_on_office,
 )
@@ -65,10 +66,11 @@ def _parse_to_office(case: Case, params: Params, actor: Any) -> dict[str, Any]:
     raw = params.get("to_office")
     if raw in (None, ""):
         raise ValidationError({"to_office": _("Choose the office to transfer the case to.")})
+    pk = parse_id(raw)
     office = (
-        Office.objects.filter(pk=raw).first()
-        if str(raw).isdigit()
-        else Office.objects.filter(code=str(raw)).first()
+        Office.objects.filter(pk=pk).first()
+        if pk is not None
+        else Office.objects.filter(code=str(raw)[:60]).first()
     )
     if office is None:
         raise ValidationError({"to_office": _("Unknown office.")})
@@ -79,10 +81,9 @@ def _parse_mediator(case: Case, params: Params, actor: Any) -> dict[str, Any]:
     raw = params.get("mediator")
     if raw in (None, ""):
         raise ValidationError({"mediator": _("Choose a mediator.")})
+    pk = parse_id(raw)
     mediator = (
-        get_user_model().objects.filter(pk=raw, is_active=True).first()
-        if str(raw).isdigit()
-        else None
+        get_user_model().objects.filter(pk=pk, is_active=True).first() if pk is not None else None
     )
     if mediator is None or not mediator.has_perm(PERM_MEDIATE):
         raise ValidationError({"mediator": _("This user cannot mediate cases.")})
@@ -112,14 +113,15 @@ def _parse_satisfaction(case: Case, params: Params, actor: Any) -> dict[str, Any
     raw = params.get("satisfaction")
     if raw in (None, ""):
         return {"satisfaction": None}
-    if not str(raw).isdigit() or not 1 <= int(raw) <= 5:
+    value = parse_id(raw)
+    if value is None or not 1 <= value <= 5:
         raise ValidationError({"satisfaction": _("Satisfaction is a number from 1 to 5.")})
-    return {"satisfaction": int(raw)}
+    return {"satisfaction": value}
 
 
 def _parse_original(case: Case, params: Params, actor: Any) -> dict[str, Any]:
-    raw = str(params.get("original") or "")
-    original = Case.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    pk = parse_id(params.get("original"))
+    original = Case.objects.filter(pk=pk).first() if pk is not None else None
     if original is None or original.kind != case.kind:
         raise ValidationError({"original": _("Choose the report this one repeats.")})
     if original.status == "merged":
@@ -189,6 +191,16 @@ def _event_data(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def case_transition(
     *,
     case_id: int,
@@ -203,6 +215,10 @@ def case_transition(
     from complaints.notifications import schedule_case_changed
 
     params = params or {}
+    for field, value in (("reason_code", reason_code), ("note", note), ("params", params)):
+        if _has_nul(value):
+            # PostgreSQL cannot store or compare text with NUL characters.
+            raise ValidationError({field: _("This value contains invalid characters.")})
     with transaction.atomic():
         case = (
             Case.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=case_id)
