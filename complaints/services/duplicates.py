@@ -20,7 +20,7 @@ PERM_HANDLE = "complaints.handle_case"
 
 def case_link(*, case_id: int, other_id: int, actor: Any, note: str = "") -> Case:
     """Marks two cases as related (same caller, or same business and
-    product). Both get an audit event; neither changes state."""
+    product). Each open one gets an audit event; neither changes state."""
     if case_id == other_id:
         raise ValidationError({"other": _("A case cannot be related to itself.")})
     if not (actor.has_perm(PERM_REGISTER) or actor.has_perm(PERM_HANDLE)):
@@ -46,6 +46,10 @@ def case_link(*, case_id: int, other_id: int, actor: Any, note: str = "") -> Cas
             return case
         case.related_cases.add(other)
         for this, that in ((case, other), (other, case)):
+            if this.is_final:
+                # A final case is never written again; the link is recorded
+                # on the open side (and the relation is symmetric).
+                continue
             this.version += 1
             this.save(update_fields=["version", "updated_at"])
             CaseEvent.objects.create(

@@ -63,6 +63,20 @@ def test_linking_is_symmetric_audited_and_idempotent(operator: Any, handler: Any
     assert Case.objects.get(pk=first.pk).version == first.version + 1
 
 
+def test_linking_to_a_closed_case_leaves_the_closed_case_untouched(
+    operator: Any, handler: Any
+) -> None:
+    old = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    old = case_transition(case_id=old.pk, name="withdraw", actor=handler)
+    new = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    case_link(case_id=new.pk, other_id=old.pk, actor=handler)
+    assert list(old.related_cases.all()) == [new]
+    stored = Case.objects.get(pk=old.pk)
+    assert stored.version == old.version
+    assert not stored.events.filter(action="linked").exists()
+    assert new.events.filter(action="linked").count() == 1
+
+
 def test_cases_of_another_office_cannot_be_linked(operator: Any, handler: Any) -> None:
     own = intake_create(data=make_intake_data(), actor=operator).cases[0]
     foreign = intake_create(data=make_intake_data(region=OTHER_REGION), actor=operator).cases[0]
