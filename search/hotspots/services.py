@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from complaints.models import Channel, ProblemType, ProductCategory, Region
+from complaints.models import Channel, Office, ProblemType, ProductCategory, Region
 from search.backends import get_backend
 from search.backends.base import SearchBackend
 from search.hotspots.models import HotspotAlert, HotspotChange
@@ -275,7 +275,7 @@ def alert_recipients(alert: HotspotAlert) -> list[str]:
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
-    node = office
+    node: Office | None = office
     while node is not None:
         if node.head_id is not None and node.head is not None and node.head.email:
             emails.add(node.head.email)

@@ -197,15 +197,17 @@ def build_documents(seed: int = 20261129) -> list[dict[str, Any]]:
         if (county, category) == ("430202", "food-dairy"):
             # keep the surge's baseline as seeded
             category = "food-liquor"
-        who = rng.choice([None, "rep-1", "rep-1", "rep-2", *[f"n{k}" for k in range(30)]])
+        filer: str | None = rng.choice(
+            [None, "rep-1", "rep-1", "rep-2", *[f"n{k}" for k in range(30)]]
+        )
         add(
             day=ago(rng.randrange(0, 120)),
             county=county,
             category=category,
             seller=rng.choice([None, *[f"noise-{k}" for k in range(8)]]),
             brand=rng.choice([None, "maotai", "yili", "nike", "anta"]),
-            who=who,
-            weight=0.25 if who and who.startswith("rep") else 1.0,
+            who=filer,
+            weight=0.25 if filer and filer.startswith("rep") else 1.0,
             counterfeit=rng.random() < 0.8,
             source=rng.choice(["complaint", "report", "supervisor", "12345"]),
             problem_type=rng.choice(["fake-brand", "substandard", "passing-off"]),
