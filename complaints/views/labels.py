@@ -6,32 +6,35 @@ import re
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+# A context of their own: short verbs such as "Close" mean something else in
+# other catalogs (the admin's "Close" is a window's).
 TRANSITION_LABELS: dict[str, Promise] = {
-    "request_materials": _("Request identity materials"),
-    "receive_materials": _("Materials received"),
-    "accept": _("Accept"),
-    "decline": _("Do not accept"),
-    "transfer": _("Transfer to another office"),
-    "take_over": _("Take over the transferred case"),
-    "return_work_order": _("Return the misrouted work order"),
-    "start_mediation": _("Start mediation"),
-    "request_inspection": _("Request an inspection"),
-    "resume_mediation": _("Resume mediation"),
-    "reach_agreement": _("Record the agreement"),
-    "terminate_mediation": _("Terminate mediation"),
-    "start_fulfilment": _("Start fulfilment"),
-    "confirm_fulfilment": _("Confirm fulfilment"),
-    "close": _("Close"),
-    "withdraw": _("Withdrawn by the complainant"),
-    "start_verification": _("Start verification"),
-    "open_case": _("Open a case"),
-    "decline_case": _("Do not open a case"),
-    "start_investigation": _("Start the investigation"),
-    "decide": _("Record the decision"),
-    "merge_into": _("Merge into the original report"),
-    "imported": _("Imported from a historical work order"),
-    "registered": _("Registered"),
+    "request_materials": pgettext_lazy("case action", "Request identity materials"),
+    "receive_materials": pgettext_lazy("case action", "Materials received"),
+    "accept": pgettext_lazy("case action", "Accept"),
+    "decline": pgettext_lazy("case action", "Do not accept"),
+    "transfer": pgettext_lazy("case action", "Transfer to another office"),
+    "take_over": pgettext_lazy("case action", "Take over the transferred case"),
+    "return_work_order": pgettext_lazy("case action", "Return the misrouted work order"),
+    "start_mediation": pgettext_lazy("case action", "Start mediation"),
+    "request_inspection": pgettext_lazy("case action", "Request an inspection"),
+    "resume_mediation": pgettext_lazy("case action", "Resume mediation"),
+    "reach_agreement": pgettext_lazy("case action", "Record the agreement"),
+    "terminate_mediation": pgettext_lazy("case action", "Terminate mediation"),
+    "start_fulfilment": pgettext_lazy("case action", "Start fulfilment"),
+    "confirm_fulfilment": pgettext_lazy("case action", "Confirm fulfilment"),
+    "close": pgettext_lazy("case action", "Close"),
+    "withdraw": pgettext_lazy("case action", "Withdrawn by the complainant"),
+    "start_verification": pgettext_lazy("case action", "Start verification"),
+    "open_case": pgettext_lazy("case action", "Open a case"),
+    "decline_case": pgettext_lazy("case action", "Do not open a case"),
+    "start_investigation": pgettext_lazy("case action", "Start the investigation"),
+    "decide": pgettext_lazy("case action", "Record the decision"),
+    "merge_into": pgettext_lazy("case action", "Merge into the original report"),
+    "imported": pgettext_lazy("case action", "Imported from a historical work order"),
+    "registered": pgettext_lazy("case action", "Registered"),
 }
 
 CLOCK_STATE_LABELS: dict[str, Promise] = {

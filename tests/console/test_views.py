@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -526,3 +527,35 @@ def test_tracking_stops_guessing_after_repeated_failures(
     assert statuses[-1] == 429
     assert 400 in statuses
     cache.delete("track-fail:127.0.0.1")
+
+
+# --- Language -----------------------------------------------------------------------
+
+
+PO = Path(__file__).resolve().parents[2] / "complaints/locale/zh_Hans/LC_MESSAGES/django.po"
+
+
+def test_every_message_of_the_app_has_a_chinese_translation() -> None:
+    text = PO.read_text(encoding="utf-8")
+    entries = text.split("\n\n")[1:]  # the first is the header
+    assert entries
+    untranslated = [e for e in entries if re.search(r'^msgstr(\[0\])? ""$', e, re.M)]
+    assert untranslated == []
+    assert "#, fuzzy" not in text
+    mo = PO.with_suffix(".mo")
+    assert mo.exists() and mo.stat().st_mtime >= PO.stat().st_mtime - 5
+
+
+def test_console_speaks_chinese_first_and_its_own_words_win(
+    client: Client, handler: Any, make_case: Any
+) -> None:
+    case = make_case()
+    login(client, handler)
+    queue = client.get("/console/cases/", secure=True).content.decode()
+    assert "筛选" in queue  # not the admin's "过滤器"
+    assert "已登记" in queue
+    page = client.get(f"/console/cases/{case.pk}/", secure=True).content.decode()
+    assert ">受理</button>" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True)
+    english = client.get(f"/console/cases/{case.pk}/", secure=True).content.decode()
+    assert ">Accept</button>" in english
