@@ -7,7 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        # The hotspot package keeps its model and tasks beside its other
-        # layers; importing them here registers both at startup (the beat
-        # entry "search-hotspot-alerts" names search.tasks.hotspot_alerts).
-        from search.hotspots import models, tasks  # noqa: F401
+        # The hotspot package keeps its model, admin and tasks beside its
+        # other layers; importing them here registers them at startup (the
+        # beat entry "search-hotspot-alerts" names search.tasks.hotspot_alerts).
+        from search.hotspots import admin, models, tasks  # noqa: F401

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,8 +138,15 @@ def _create_lead(
     else:
         brand = next((b for b in brands if b), cell.subject)
         business = _("Sellers of %(brand)s") % {"brand": brand}
-    problem = (
-        ProblemType.objects.filter(counterfeit_signal=True).order_by("sort_order", "code").first()
+    # The cell's most frequent counterfeit problem, else the first one listed.
+    counterfeit = list(
+        ProblemType.objects.filter(counterfeit_signal=True).order_by("sort_order", "code")
+    )
+    seen = Counter(str(h.source.get("problem_type") or "") for h in hits)
+    problem = max(
+        counterfeit,
+        key=lambda p: (seen[p.code], -counterfeit.index(p)),
+        default=None,
     )
     data = IntakeData(
         kind="report",

@@ -32,7 +32,9 @@ CATEGORY = "food-liquor"
 SELLER = "长沙市芙蓉区好运烟酒店"
 
 
-def file_cases(n: int, *, operator: Any, days_ago: int = 3) -> list[Case]:
+def file_cases(
+    n: int, *, operator: Any, days_ago: int = 3, problem_type: str = "fake-brand"
+) -> list[Case]:
     """n complaints by n different people against one seller, counterfeit."""
     now = timezone.now()
     cases = []
@@ -43,7 +45,7 @@ def file_cases(n: int, *, operator: Any, days_ago: int = 3) -> list[Case]:
             business_name=SELLER,
             region=COUNTY,
             category=CATEGORY,
-            problem_type="fake-brand",
+            problem_type=problem_type,
             brand="茅台",
             description="买到假冒茅台，防伪码无效。",
             received_at=now - dt.timedelta(days=days_ago + i, hours=1),
@@ -76,7 +78,7 @@ def test_a_new_hotspot_becomes_one_routed_report_lead_with_its_clock(
     backend: SearchBackend,
 ) -> None:
     operator = make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
-    cases = file_cases(3, operator=operator)
+    cases = file_cases(3, operator=operator, problem_type="passing-off")
     index_cases(backend, cases)
     today = timezone.localdate()
 
@@ -85,6 +87,7 @@ def test_a_new_hotspot_becomes_one_routed_report_lead_with_its_clock(
     assert len(run.leads) == 1
     (lead,) = leads()
     assert lead.kind == "report" and lead.pk == run.leads[0]
+    assert lead.problem_type.code == "passing-off"  # the cell's own problem
     expected_office = competent_office(
         category=ProductCategory.objects.get(code=CATEGORY), region=Region.objects.get(code=COUNTY)
     )
@@ -188,3 +191,16 @@ def test_the_daily_task_on_a_real_worker_is_idempotent(
     assert later == 0
     assert len(leads()) == 1
     assert HotspotAlert.objects.filter(run_on=timezone.localdate()).count() == 1
+
+
+def test_the_runs_are_listed_read_only_in_the_admin(
+    backend: SearchBackend, admin_client: Any
+) -> None:
+    operator = make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
+    index_cases(backend, file_cases(3, operator=operator))
+    hotspot_alerts_run(run_on=timezone.localdate(), backend=backend)
+    alert = HotspotAlert.objects.get()
+    listing = admin_client.get("/admin/search/hotspotalert/")
+    assert listing.status_code == 200
+    assert alert.cell_key in listing.content.decode()
+    assert admin_client.get("/admin/search/hotspotalert/add/").status_code == 403
