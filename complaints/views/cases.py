@@ -298,7 +298,9 @@ def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
 def case_transition_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     case = _visible_case(request, pk)
     prefix = f"{name}-"
-    post = {k[len(prefix) :]: v for k, v in request.POST.items() if k.startswith(prefix)}
+    post: dict[str, str] = {
+        k[len(prefix) :]: str(v) for k, v in request.POST.items() if k.startswith(prefix)
+    }
     version_raw = post.get("version", "")
     expected = int(version_raw) if version_raw.isdigit() else None
     params = {k: post[k] for k in TRANSITION_INPUTS.get(name, ()) if k in post}
@@ -320,7 +322,7 @@ def case_transition_view(request: HttpRequest, pk: int, name: str) -> HttpRespon
                 "This action is no longer possible; the case is now “%(status)s”. "
                 "Allowed: %(allowed)s"
             )
-            % {"status": case.get_status_display(), "allowed": allowed},  # type: ignore[attr-defined]
+            % {"status": case.get_status_display(), "allowed": allowed},
         )
         return _render_case(request, _visible_case(request, pk), status=409)
     except StaleVersionError:
@@ -340,7 +342,7 @@ def case_transition_view(request: HttpRequest, pk: int, name: str) -> HttpRespon
     messages.success(
         request,
         _("%(action)s: the case is now “%(status)s”.")
-        % {"action": transition_label(name), "status": updated.get_status_display()},  # type: ignore[attr-defined]
+        % {"action": transition_label(name), "status": updated.get_status_display()},
     )
     return redirect("complaints:case-detail", pk=updated.pk)
 
@@ -361,7 +363,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        filename=evidence.original_name or (evidence.file.name or "").rsplit("/", 1)[-1],
         content_type=evidence.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

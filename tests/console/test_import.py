@@ -58,6 +58,7 @@ def test_the_documented_example_imports_with_history_and_clocks(
             mediation = open_clocks.get(kind="mediation")
             assert mediation.started_on.isoformat() == row["accepted_on"]
             acceptance = case.clocks.get(kind="acceptance")
+            assert acceptance.stopped_on is not None
             assert acceptance.stopped_on.isoformat() == row["accepted_on"]
         if row["status"] == "registered":
             assert open_clocks.filter(kind="acceptance").exists()

@@ -24,7 +24,7 @@ def test_committed_doc_is_up_to_date(postgres: None) -> None:
 def test_every_transition_of_the_model_is_drawn(postgres: None) -> None:
     text = statemachine_markdown()
     field = Case._meta.get_field("status")
-    transitions = list(field.get_all_transitions(Case))  # type: ignore[attr-defined]
+    transitions = list(field.get_all_transitions(Case))
     assert len(case_edges()) == len(transitions)
     for t in transitions:
         assert f"    {t.source} --> {t.target}: {t.name} (" in text

@@ -155,7 +155,7 @@ def test_evidence_upload_is_stored_and_checked(client: Client, operator: Any) ->
     assert response.status_code == 302
     evidence = Case.objects.latest("id").evidence.get()
     assert evidence.content_type == "image/png"
-    assert "receipt" not in evidence.file.name
+    assert "receipt" not in (evidence.file.name or "")
     fake = SimpleUploadedFile("page.png", b"<html><script>x</script>", content_type="image/png")
     response = client.post("/console/intake/", {**intake_post(), "evidence": [fake]}, secure=True)
     assert response.status_code == 400

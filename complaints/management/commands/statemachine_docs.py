@@ -63,7 +63,7 @@ def case_edges() -> list[Edge]:
             kinds=_kinds(t.conditions or ()),
             inputs=_inputs(t.name),
         )
-        for t in field.get_all_transitions(Case)  # type: ignore[attr-defined]
+        for t in field.get_all_transitions(Case)
     ]
     status_order = {value: i for i, value in enumerate(Status.values)}
     return sorted(edges, key=lambda e: (order.get(e.name, 0), status_order.get(e.source, 0)))
