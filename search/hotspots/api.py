@@ -3,6 +3,7 @@ map and emerging terms) and GET /api/v1/hotspots/cases/ (drill-down)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import asdict
 from typing import Any
@@ -10,14 +11,18 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.models import Region
 from search.hotspots import selectors
 from search.hotspots.engine import SEARCH_UNAVAILABLE
+from search.hotspots.params import HotspotQuery
 from search.hotspots.serializers import CellParamsSerializer, HotspotParamsSerializer
+from search.params import NOWHERE, search_scope
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +32,22 @@ PERM_VIEW_HOTSPOTS = "complaints.view_hotspots"
 class CanViewHotspots(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         return bool(request.user and request.user.has_perm(PERM_VIEW_HOTSPOTS))
+
+
+def scoped(query: HotspotQuery, user: Any) -> HotspotQuery:
+    """The same office scope as the enforcement search: without
+    view_all_offices a user sees the region of their own office only."""
+    scope = search_scope(user)
+    if not scope:
+        return query
+    if scope == NOWHERE:
+        raise PermissionDenied(_("Your account belongs to no office."))
+    if not query.region:
+        return dataclasses.replace(query, region=scope)
+    region = Region.objects.filter(code=query.region).first()
+    if region is None or scope not in {r.code for r in region.lineage()}:
+        raise ValidationError({"region": [_("This region is outside your office's area.")]})
+    return query
 
 
 class SearchUnavailableMixin:
@@ -49,7 +70,7 @@ class HotspotListApi(SearchUnavailableMixin, APIView):
     def get(self, request: Request) -> Response:
         params = HotspotParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        query = params.to_query()
+        query = scoped(params.to_query(), request.user)
         include = params.validated_data.get("include") or []
         return Response(selectors.hotspot_payload(query, include=include))
 
@@ -61,7 +82,7 @@ class HotspotCasesApi(SearchUnavailableMixin, APIView):
     def get(self, request: Request) -> Response:
         params = CellParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        query = params.to_query()
+        query = scoped(params.to_query(), request.user)
         cases = selectors.cell_cases(
             query, cell=params.validated_data["cell"], size=params.validated_data["size"]
         )

@@ -7,12 +7,20 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from complaints.models import ProblemType, ProductCategory, Region
 from search.documents import SOURCES
 from search.hotspots.api import PERM_VIEW_HOTSPOTS
 from search.hotspots.params import Dimension, Level, Thresholds, local_today
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 @login_required
@@ -31,6 +39,7 @@ def hotspots_page(request: HttpRequest) -> HttpResponse:
             "regions": Region.objects.order_by("code"),
             "problem_types": ProblemType.objects.all(),
             "sources": SOURCES,
+            "search_url": _url("search:page"),
             "i18n": {
                 "drill": _("Cases"),
                 "none": _("No hotspots in this window."),

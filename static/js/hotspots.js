@@ -12,6 +12,7 @@
   let trendChart = null;
   let mapChart = null;
   let lastParams = null;
+  let lastWindow = null;
 
   function params() {
     const data = new FormData(form);
@@ -128,6 +129,30 @@
     });
   }
 
+  // The enforcement search with the cell's filters and the same window.
+  function searchLink(key) {
+    const [region, category, subject] = splitKey(key);
+    const query = new URLSearchParams();
+    query.set("region", region);
+    query.set("category", category);
+    query.set(form.elements.dimension.value === "brand" ? "brand" : "seller", subject);
+    if (lastParams.get("counterfeit_only") !== "false") query.set("counterfeit", "true");
+    if (lastWindow) {
+      query.set("received_from", lastWindow.start);
+      query.set("received_to", lastWindow.end);
+    }
+    for (const name of ["problem_type", "source"]) {
+      if (lastParams.get(name)) query.set(name, lastParams.get(name));
+    }
+    return form.dataset.searchUrl + "?" + query.toString();
+  }
+
+  function splitKey(key) {
+    const first = key.indexOf("|");
+    const second = key.indexOf("|", first + 1);
+    return [key.slice(0, first), key.slice(first + 1, second), key.slice(second + 1)];
+  }
+
   async function drill(key) {
     const query = new URLSearchParams(lastParams);
     query.delete("include");
@@ -135,6 +160,8 @@
     const data = await getJSON(form.dataset.casesApi + "?" + query.toString());
     const section = document.getElementById("hotspot-drill");
     document.getElementById("hotspot-drill-cell").textContent = key;
+    const link = document.getElementById("hotspot-drill-search");
+    if (link && form.dataset.searchUrl) link.href = searchLink(key);
     const tbody = section.querySelector("tbody");
     tbody.replaceChildren();
     for (const c of data.cases) {
@@ -156,6 +183,7 @@
     lastParams = query;
     try {
       const data = await getJSON(form.dataset.api + "?" + query.toString());
+      lastWindow = data.window;
       drawCells(data);
       drawLists(data);
       drawTrend(data);

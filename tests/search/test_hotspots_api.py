@@ -15,7 +15,7 @@ from django.utils import timezone
 from complaints.roles import Role
 from search.backends import SearchBackend, get_backend
 from search.hotspots.scoring import Pattern
-from tests.cases.factories import make_consumer, make_staff
+from tests.cases.factories import make_consumer, make_staff, office_for
 from tests.search.test_hotspots import DOCS, END, matches, query, reference_cells, summary
 
 URL = "/api/v1/hotspots/"
@@ -167,3 +167,25 @@ def test_an_unreachable_search_node_is_a_503(officer: Client, settings: Any, eng
     response = get(officer)
     assert response.status_code == 503
     assert response.json()["detail"]
+
+
+@pytest.fixture
+def county_user(db: None, settings: Any, api_backend: SearchBackend, client: Client) -> Client:
+    """A county office's user allowed to see hotspots but not every office."""
+    from django.contrib.auth.models import Permission
+
+    settings.SEARCH_INDEX_PREFIX = api_backend.prefix
+    user = make_staff(Role.CASE_HANDLER, office_for("430102"))
+    user.user_permissions.add(Permission.objects.get(codename="view_hotspots"))
+    client.force_login(user)
+    return client
+
+
+def test_a_county_office_sees_its_own_county_only(county_user: Client) -> None:
+    body = get(county_user, patterns_only="false").json()
+    assert body["cells"], "the county has cells in the test documents"
+    assert {c["region"] for c in body["cells"]} == {"430102"}
+    assert get(county_user, region="430102").status_code == 200
+    outside = get(county_user, region="430202")
+    assert outside.status_code == 400
+    assert "region" in outside.json()

@@ -97,6 +97,10 @@ def test_the_page_draws_the_cells_charts_and_drills_down(
     page.wait_for_selector("#hotspot-drill:not([hidden]) tbody tr", timeout=WAIT_MS)
     assert page.locator("#hotspot-drill tbody tr").count() == first.count
     assert page.locator("#hotspot-drill-cell").inner_text() == first.key
+    # and on to the enforcement search with the cell's filters
+    href = page.get_attribute("#hotspot-drill-search", "href") or ""
+    assert f"region={first.region}" in href and f"category={first.category}" in href
+    assert "seller=" in href and f"received_to={END.isoformat()}" in href
 
 
 def test_bad_input_is_shown_on_the_page(page: Any, live_server: Any) -> None:
