@@ -22,7 +22,7 @@ pytestmark = [
 ]
 
 # From "registered" each of these leads to a state none of the others leaves from.
-CONFLICTING = [
+CONFLICTING: list[tuple[str, dict[str, Any]]] = [
     ("accept", {}),
     ("accept", {}),
     ("decline", {"reason_code": "outside-authority"}),

@@ -238,10 +238,11 @@ class CaseLifecycle(RuleBasedStateMachine):
     @rule(index=st.integers(min_value=0, max_value=5), data=st.data())
     def act(self, index: int, data: st.DataObject) -> None:
         case = self.cases[index % len(self.cases)]
-        edges = self.table(case).get(case.status, {})
+        edges: dict[str, Edge] = self.table(case).get(case.status, {})
         # Half the time a transition the state has, by someone who could take
         # it, so that runs get deep into the lifecycle; otherwise anything.
-        if edges and data.draw(st.booleans(), label="plausible"):
+        plausible: bool = data.draw(st.booleans(), label="plausible")
+        if edges and plausible:
             # Withdrawal is open in most states; drawn only in the random branch
             # it would otherwise end most runs early.
             onward = sorted(set(edges) - {"withdraw"}) or sorted(edges)
