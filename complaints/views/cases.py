@@ -250,8 +250,11 @@ def _actions(request: HttpRequest, case: Case, bound: dict[str, Any] | None) -> 
 
 def _events(case: Case) -> list[Any]:
     events = list(case.events.select_related("actor").order_by("created_at", "id"))
+    labels = dict(Status.choices)
     for event in events:
         event.label = transition_label(event.action)  # type: ignore[attr-defined]
+        event.from_label = labels.get(event.from_status, event.from_status)  # type: ignore[attr-defined]
+        event.to_label = labels.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
     return events
 
 

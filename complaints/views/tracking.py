@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -30,10 +31,10 @@ PUBLIC_STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("outcome", (Status.AGREEMENT_REACHED, Status.FULFILMENT, Status.FOLLOW_UP)),
 ]
 STEP_LABELS = {
-    "received": _("received"),
-    "accepted": _("accepted"),
-    "in_progress": _("in progress"),
-    "outcome": _("outcome"),
+    "received": pgettext_lazy("tracking step", "received"),
+    "accepted": pgettext_lazy("tracking step", "accepted"),
+    "in_progress": pgettext_lazy("tracking step", "in progress"),
+    "outcome": pgettext_lazy("tracking step", "outcome"),
 }
 
 

@@ -244,6 +244,7 @@ def test_tracking_page_follows_the_case_live(live_asgi: str, browser: Any, tmp_p
     handler.click("#action-accept summary")
     handler.click("button[data-action=accept]")
     handler.wait_for_selector(".messages .success", timeout=WAIT_MS)
+    handler.screenshot(path=str(_screenshot_dir(tmp_path) / "case.png"), full_page=True)
 
     consumer.wait_for_selector("#status-label[data-status='accepted']", timeout=WAIT_MS)
     assert consumer.evaluate("window.__sameDocument === true")  # updated in place, no reload
@@ -251,6 +252,7 @@ def test_tracking_page_follows_the_case_live(live_asgi: str, browser: Any, tmp_p
         expected = str(Status.ACCEPTED.label)
     assert consumer.inner_text("#status-label").strip() == expected
     assert orm(lambda: Case.objects.get(pk=case.pk).status) == Status.ACCEPTED
+    consumer.screenshot(path=str(_screenshot_dir(tmp_path) / "tracking.png"), full_page=True)
 
 
 def test_queue_screenshot_with_deadline_badges(

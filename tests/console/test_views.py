@@ -366,7 +366,9 @@ def test_case_page_shows_the_timeline(client: Client, handler: Any, make_case: A
     page = login(client, handler).get(f"/console/cases/{case.pk}/", secure=True).content.decode()
     timeline = page.split('class="timeline"', 1)[1].split("</ol>", 1)[0]
     assert "材料齐全" in timeline
-    assert timeline.index("∅ → registered") < timeline.index("registered → accepted")
+    assert timeline.index('data-from="" data-to="registered"') < timeline.index(
+        'data-from="registered" data-to="accepted"'
+    )
 
 
 def test_case_of_another_office_is_forbidden(
