@@ -233,6 +233,11 @@ class QueueFilterForm(ConsoleForm):
     due_before = forms.DateField(
         label=_("due on or before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    order = forms.ChoiceField(
+        label=_("order"),
+        choices=[("due", _("next deadline first")), ("received", _("newest first"))],
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

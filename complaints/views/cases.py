@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F, Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -100,10 +101,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     form = QueueFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
+    order = "due"
     status_code = 200
     if form.is_bound:
         if form.is_valid():
             filters = queue_filters(form.cleaned_data)
+            order = form.cleaned_data.get("order") or order
         else:
             status_code = 400
     try:
@@ -112,6 +115,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         for fname, errs in _error_dict(exc).items():
             form.add_error(fname if fname in form.fields else None, errs)
         cases, status_code = case_list(user=request.user, filters={}), 400
+    if order == "due":
+        # The handler's worklist: the open deadline that falls first comes first.
+        cases = cases.annotate(
+            next_due=Min("clocks__due_on", filter=Q(clocks__stopped_on__isnull=True))
+        ).order_by(F("next_due").asc(nulls_last=True), "-received_at")
     cases = cases.select_related("handler").prefetch_related("clocks")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()

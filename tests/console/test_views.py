@@ -309,6 +309,21 @@ def test_queue_filters_by_office_and_category(
     assert liquor.tracking_code in page and dairy.tracking_code not in page
 
 
+def test_queue_lists_the_earliest_deadline_first(
+    client: Client, handler: Any, make_case: Any
+) -> None:
+    today = timezone.localdate()
+    cases = [make_case() for _ in range(3)]
+    for case, days in zip(cases, (9, 1, 5), strict=True):
+        CaseClock.objects.filter(case=case).update(due_on=today + dt.timedelta(days=days))
+    login(client, handler)
+    page = client.get("/console/cases/", secure=True).content.decode()
+    order = sorted(cases, key=lambda c: page.index(c.tracking_code))
+    assert order == [cases[1], cases[2], cases[0]]
+    newest = client.get("/console/cases/?order=received", secure=True).content.decode()
+    assert newest.index(cases[2].tracking_code) < newest.index(cases[0].tracking_code)
+
+
 def test_queue_rejects_bad_filters_with_400(client: Client, handler: Any) -> None:
     login(client, handler)
     assert client.get("/console/cases/?due_before=yesterday", secure=True).status_code == 400
