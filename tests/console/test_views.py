@@ -126,6 +126,40 @@ def test_bad_intake_input_as_json_lists_field_errors(client: Client, operator: A
     assert {"complainant_phone", "description"} <= set(errors)
 
 
+def test_bad_intake_input_over_htmx_is_a_400(client: Client, operator: Any) -> None:
+    response = login(client, operator).post(
+        "/console/intake/", intake_post(complainant_phone="1"), HTTP_HX_REQUEST="true", secure=True
+    )
+    assert response.status_code == 400
+    assert 'id="field-complainant_phone"' in response.content.decode()
+
+
+def test_a_repeat_report_can_be_merged_by_a_handler_at_intake(
+    client: Client, handler: Any, make_case: Any
+) -> None:
+    original = make_case(kind="report", anonymous=True, complainant_name="", demands="")
+    login(client, handler)
+    warning = client.post(
+        "/console/lookup/duplicates/",
+        {"business_name": original.business_name, "category": str(original.category_id)},
+        secure=True,
+    ).content.decode()
+    assert f'name="merge_into" value="{original.pk}"' in warning
+    response = client.post(
+        "/console/intake/",
+        intake_post(
+            kind="report",
+            business_name=original.business_name,
+            category=str(original.category_id),
+            merge_into=str(original.pk),
+        ),
+        secure=True,
+    )
+    assert response.status_code == 302
+    repeat = Case.objects.latest("id")
+    assert (repeat.status, repeat.merged_into_id) == ("merged", original.pk)
+
+
 def test_service_rule_violations_come_back_as_field_errors(
     client: Client, operator: Any, make_case: Any
 ) -> None:
