@@ -80,6 +80,42 @@ def _routing() -> tuple[Fn, Fn]:
     return per_lookup, preloaded
 
 
+def _bulk_indexing() -> tuple[Fn, Fn]:
+    """Indexing 500 case documents into the configured engine: one request per
+    document against one streaming bulk. Every round writes a newer external
+    version, so each write is real work, never a version conflict."""
+    from complaints.models import Case
+    from search.backends import get_backend
+    from search.documents import case_document
+
+    backend = get_backend()
+    backend.ensure_index()
+    case = Case.objects.select_related("region", "category", "problem_type").first()
+    if case is None:
+        raise SystemExit("bulk-indexing needs at least one case: run manage.py seed_demo")
+    template = case_document(case)
+    version = iter(range(1, 10**9))
+
+    def docs() -> list[dict[str, Any]]:
+        v = next(version)
+        return [{**template, "id": 10_000_000 + i, "version": v} for i in range(500)]
+
+    def one_by_one() -> int:
+        return sum(backend.index_documents([doc]).ok for doc in docs())
+
+    def bulk() -> int:
+        return backend.index_documents(docs()).ok
+
+    return one_by_one, bulk
+
+
+def _drop_bulk_documents() -> None:
+    from search.backends import get_backend
+
+    backend = get_backend()
+    backend.delete_documents((10_000_000 + i, 10**9) for i in range(500))
+
+
 BENCHMARKS = [
     Benchmark(
         name="clocks",
@@ -94,5 +130,13 @@ BENCHMARKS = [
         candidate="rules loaded once",
         work="122 counties × 29 categories",
         setup=_routing,
+    ),
+    Benchmark(
+        name="bulk-indexing",
+        baseline="one request per document",
+        candidate="one streaming bulk",
+        work="500 case documents",
+        setup=_bulk_indexing,
+        teardown=_drop_bulk_documents,
     ),
 ]

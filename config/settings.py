@@ -297,5 +297,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per eager task drowns the demo's console.
         "celery.app.trace": {"level": "WARNING"},
+        # The search clients log every request at INFO.
+        "opensearch": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
     },
 }

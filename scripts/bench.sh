@@ -15,4 +15,5 @@ with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as co
         conn.execute("CREATE DATABASE bench")
 PY
 .venv/bin/python manage.py migrate --noinput -v 0
+.venv/bin/python manage.py seed_demo --cases 36 >/dev/null
 .venv/bin/python bench/run.py "$@"
