@@ -610,3 +610,11 @@ def test_console_speaks_chinese_first_and_its_own_words_win(
     client.post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True)
     english = client.get(f"/console/cases/{case.pk}/", secure=True).content.decode()
     assert ">Accept</button>" in english
+
+
+def test_home_page_counts_cases_by_status_in_words(
+    client: Client, handler: Any, make_case: Any
+) -> None:
+    make_case()
+    page = login(client, handler).get("/", secure=True).content.decode()
+    assert "<td>已登记</td><td>1</td>" in page
