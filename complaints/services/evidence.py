@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -88,10 +89,16 @@ def evidence_check(files: Sequence[UploadedFile]) -> list[CheckedFile]:
 
 
 def evidence_store(
-    *, cases: Sequence[Case], files: Sequence[CheckedFile], actor: Any
+    *,
+    cases: Sequence[Case],
+    files: Sequence[CheckedFile],
+    actor: Any,
+    written: list[str] | None = None,
 ) -> list[Evidence]:
     """Stores each file once under a random name and attaches it to every
-    case of the intake (a linked complaint and report share the material)."""
+    case of the intake (a linked complaint and report share the material).
+    Appends each storage name it writes to `written`, for the caller to discard
+    should its transaction fail."""
     stored: list[Evidence] = []
     uploader = actor if getattr(actor, "is_authenticated", False) else None
     for item in files:
@@ -115,9 +122,16 @@ def evidence_store(
             if first is None:
                 evidence.file.save(random_name, ContentFile(item.upload.read()), save=False)
                 item.upload.seek(0)
+                if written is not None:
+                    written.append(str(evidence.file.name))
                 first = evidence
             else:
                 evidence.file.name = first.file.name
             evidence.save()
             stored.append(evidence)
     return stored
+
+
+def evidence_discard(names: Sequence[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
