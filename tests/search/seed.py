@@ -71,7 +71,9 @@ def seed_cases(count: int = 48, seed: int = 20261129) -> list[int]:
             if n % 9 == 0
             else now - dt.timedelta(days=rng.randrange(1, 80), minutes=n)
         )
-        text = TEXTS[n % len(TEXTS)].format(seller=seller, brand=brand or "杂牌", phone=phone[-11:])
+        text = TEXTS[rng.randrange(len(TEXTS))].format(
+            seller=seller, brand=brand or "杂牌", phone=phone[-11:]
+        )
         data = make_intake_data(
             kind=kind,
             channel=channel,
