@@ -133,7 +133,10 @@ def _identity_filter(case: Case) -> Q | None:
 def filings_before(case: Case) -> int:
     """How many cases the same person filed in the window up to this one
     (this one included). Depends only on earlier filings, so a document's
-    weight does not change when the person files again later."""
+    weight does not change when the person files again later. A filing
+    entered back-dated changes the weight of that person's later cases; the
+    index keeps their old weight (their version did not change) until the
+    next `manage.py search_reindex`."""
     identity = _identity_filter(case)
     if identity is None:
         return 1

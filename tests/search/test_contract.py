@@ -241,6 +241,25 @@ def test_an_older_version_never_overwrites_a_newer_one(
         engine.refresh()
 
 
+def test_a_delete_wins_only_with_a_newer_version(
+    engine: SearchBackend, seeded_docs: list[dict[str, Any]]
+) -> None:
+    doc = seeded_docs[-1]
+    stale = engine.delete_documents([(doc["id"], doc["version"])])
+    assert stale.conflicts == 1 and not stale.errors
+    engine.refresh()
+    assert engine.versions([doc["id"]]) == {doc["id"]: doc["version"]}
+    try:
+        removed = engine.delete_documents([(doc["id"], doc["version"] + 1)])
+        assert removed.ok == 1 and not removed.errors
+        engine.refresh()
+        assert engine.versions([doc["id"]]) == {}
+        assert doc["id"] not in {hit.id for hit in engine.scan(SearchQuery())}
+    finally:
+        engine.index_documents([{**doc, "version": doc["version"] + 2}])
+        engine.refresh()
+
+
 def test_reindex_swaps_the_alias_to_a_new_index(
     engine: SearchBackend, seeded_docs: list[dict[str, Any]], django_db_blocker: Any
 ) -> None:
