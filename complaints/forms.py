@@ -148,7 +148,7 @@ class IntakeForm(ConsoleForm):
         super().__init__(*args, **kwargs)
         fields = self.fields
         fields["city"].choices = city_choices()  # type: ignore[attr-defined]
-        city = self.data.get("city") if self.is_bound else None
+        city = self.data.get("city") if self.is_bound else self.initial.get("city")
         fields["region"].choices = county_choices(city)  # type: ignore[attr-defined]
         fields["category"].choices = category_choices()  # type: ignore[attr-defined]
         if visible_cases is not None:

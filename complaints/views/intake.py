@@ -165,13 +165,25 @@ def _render_intake(request: HttpRequest, form: IntakeForm, *, status: int = 200)
     return render(request, "complaints/console/intake.html", context, status=status)
 
 
+def _home_city(user: Any) -> str:
+    """Most calls concern the operator's own city: it is picked in advance."""
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return ""
+    region: Region = profile.office.region
+    if region.level == Region.Level.PROVINCE:
+        return ""
+    return region.city_code
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     _require_register(request)
     visible = cases_visible_to(user=request.user)
     if request.method == "GET":
-        return _render_intake(request, IntakeForm(visible_cases=visible))
+        initial = {"city": _home_city(request.user)}
+        return _render_intake(request, IntakeForm(initial=initial, visible_cases=visible))
     form = IntakeForm(request.POST, request.FILES, visible_cases=visible)
     if not form.is_valid():
         return _render_intake(request, form, status=400)

@@ -178,9 +178,9 @@ def test_operator_registers_a_call_with_the_keyboard(
     kb.press("Alt+b")  # access key of the business name
     assert _focused_name(page) == "business_name"
     kb.type("长沙某某乳业有限公司")
-    kb.press("Alt+r")  # city picker
+    kb.press("Alt+r")  # city picker, preset to the operator's city (Changsha)
     assert _focused_name(page) == "city"
-    kb.press("ArrowDown")  # the first city: Changsha
+    assert page.input_value("#id_city") == "430100"
     page.wait_for_selector("#id_region option[value='430102']", state="attached")
     kb.press("Tab")
     assert _focused_name(page) == "region"

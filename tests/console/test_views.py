@@ -57,6 +57,9 @@ def test_intake_form_is_keyboard_first(client: Client, operator: Any) -> None:
     assert 'accesskey="s"' in html
     # The caller history lookup posts: the phone number stays out of URLs.
     assert 'hx-post="/console/lookup/caller/"' in phone.group(0)
+    # The operator's own city (芙蓉区 lies in Changsha) is picked, its counties listed.
+    assert re.search(r'<option value="430100"[^>]*selected', html)
+    assert '<option value="430102">' in html
 
 
 def test_intake_registers_and_shows_the_tracking_code(client: Client, operator: Any) -> None:
