@@ -1,5 +1,6 @@
 """A Hypothesis state machine that drives the REST API as random roles
-(operator, handlers, mediators of two offices, an enforcement officer) and
+(operator, handlers, mediators of two offices, an enforcement officer, a
+consumer) and
 checks every answer against an independent model of the legal lifecycle
 (RULES.md §3):
 
@@ -38,7 +39,13 @@ from rest_framework.test import APIClient
 
 from complaints.models import Case, CaseClock
 from complaints.roles import Role
-from tests.cases.factories import OTHER_REGION, intake_payload, make_staff, office_for
+from tests.cases.factories import (
+    OTHER_REGION,
+    intake_payload,
+    make_consumer,
+    make_staff,
+    office_for,
+)
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -135,6 +142,8 @@ ACTORS = {
     "handler_b": Actor("handler_b", frozenset({H}), "B"),
     "mediator_b": Actor("mediator_b", frozenset({M}), "B"),
     "enforcement": Actor("enforcement", frozenset({INV}), None),
+    # Files online and may withdraw their own complaints (RULES.md §3).
+    "consumer": Actor("consumer", frozenset(), "consumer"),
 }
 OFFICE_REGION = {"A": "430102", "B": OTHER_REGION}
 
@@ -149,6 +158,7 @@ class ModelCase:
     handler: str | None = None
     mediator: str | None = None
     transitions: int = 0
+    own: bool = False  # filed online by the consumer
 
 
 def oracle_add_working_days(start: dt.date, n: int) -> dt.date:
@@ -189,22 +199,33 @@ class CaseLifecycle(RuleBasedStateMachine):
         return COMPLAINT if case.kind == "complaint" else REPORT
 
     def sees(self, actor: Actor, case: ModelCase) -> bool:
+        if actor.key == "consumer":
+            return case.own
+        if actor.key == "operator":
+            return not case.own  # registered every other case
         return (
-            actor.key == "operator"  # registered every case
-            or actor.office is None
+            actor.office is None
             or actor.office == case.office
             or case.handler == actor.key
             or case.mediator == actor.key
         )
 
-    def may_act(self, actor: Actor, case: ModelCase) -> bool:
+    def may_act(self, actor: Actor, case: ModelCase, name: str = "") -> bool:
+        if actor.key == "consumer":
+            return case.own and name == "withdraw"
         return actor.office is None or actor.office == case.office
 
+    def permitted(self, actor: Actor, edge: Edge) -> bool:
+        # The consumer's one action is gated by may_act alone.
+        return actor.key == "consumer" or edge.perm in actor.perms
+
     def allowed(self, actor: Actor, case: ModelCase) -> set[str]:
-        if not self.may_act(actor, case):
-            return set()
         edges = self.table(case).get(case.status, {})
-        return {name for name, edge in edges.items() if edge.perm in actor.perms}
+        return {
+            name
+            for name, edge in edges.items()
+            if self.may_act(actor, case, name) and self.permitted(actor, edge)
+        }
 
     # --- rules ----------------------------------------------------------------
     @initialize()
@@ -216,8 +237,13 @@ class CaseLifecycle(RuleBasedStateMachine):
     def intake(self, kind: str, office: str) -> None:
         self._intake(kind, office)
 
-    def _intake(self, kind: str, office: str) -> None:
-        response = self.clients["operator"].post(
+    @precondition(lambda self: len(self.cases) < 6)
+    @rule(kind=st.sampled_from(["complaint", "both"]), office=st.sampled_from("AB"))
+    def consumer_intake(self, kind: str, office: str) -> None:
+        self._intake(kind, office, by="consumer")
+
+    def _intake(self, kind: str, office: str, by: str = "operator") -> None:
+        response = self.clients[by].post(
             "/api/v1/intakes/",
             intake_payload(kind=kind, region=OFFICE_REGION[office]),
             format="json",
@@ -226,7 +252,14 @@ class CaseLifecycle(RuleBasedStateMachine):
         for body in response.json()["cases"]:
             assert body["status"] == "registered"
             self.cases.append(
-                ModelCase(body["id"], body["kind"], "registered", office, body["version"])
+                ModelCase(
+                    body["id"],
+                    body["kind"],
+                    "registered",
+                    office,
+                    body["version"],
+                    own=by == "consumer",
+                )
             )
             clock_kind = "acceptance" if body["kind"] == "complaint" else "report_verification"
             clock = CaseClock.objects.get(case_id=body["id"], kind=clock_kind)
@@ -242,7 +275,14 @@ class CaseLifecycle(RuleBasedStateMachine):
         # Half the time a transition the state has, by someone who could take
         # it, so that runs get deep into the lifecycle; otherwise anything.
         plausible: bool = data.draw(st.booleans(), label="plausible")
-        if edges and plausible:
+        consumer_turn = (
+            case.own
+            and "withdraw" in edges
+            and data.draw(st.integers(0, 3), label="consumer's turn") == 0
+        )
+        if consumer_turn:
+            name, actor_key = "withdraw", "consumer"
+        elif edges and plausible:
             # Withdrawal is open in most states; drawn only in the random branch
             # it would otherwise end most runs early.
             onward = sorted(set(edges) - {"withdraw"}) or sorted(edges)
@@ -250,7 +290,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             fitting = sorted(
                 key
                 for key, a in ACTORS.items()
-                if edges[name].perm in a.perms and self.may_act(a, case)
+                if self.permitted(a, edges[name]) and self.may_act(a, case, name)
             ) or sorted(ACTORS)
             actor_key = data.draw(st.sampled_from(fitting), label="actor")
         else:
@@ -266,11 +306,11 @@ class CaseLifecycle(RuleBasedStateMachine):
 
         if not self.sees(actor, case):
             expected = 404
-        elif not self.may_act(actor, case):
+        elif not self.may_act(actor, case, name):
             expected = 403
         elif edge is None:
             expected = 409
-        elif edge.perm not in actor.perms:
+        elif not self.permitted(actor, edge):
             expected = 403
         elif not inputs_ok:
             expected = 400
@@ -349,7 +389,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 original.pk != case.pk
                 and original.kind == "report"
                 and original.status != "merged"
-                and self.may_act(actor, original)
+                and self.may_act(actor, original, "merge_into")
             )
         return body, ok
 
@@ -399,6 +439,7 @@ def test_case_lifecycle_through_the_api() -> None:
         "handler_b": make_staff(Role.CASE_HANDLER, office_for(OTHER_REGION)),
         "mediator_b": make_staff(Role.MEDIATOR, office_for(OTHER_REGION)),
         "enforcement": make_staff(Role.ENFORCEMENT_OFFICER, office_for("430100")),
+        "consumer": make_consumer(),
     }
     run_state_machine_as_test(
         CaseLifecycle,
