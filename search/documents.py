@@ -7,6 +7,7 @@ a keyed hash, and phone or ID numbers in free text are masked.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 import jieba
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from complaints.masking import complainant_hash, mask_text
@@ -229,11 +231,59 @@ def case_queryset() -> QuerySet[Case]:
     return Case.objects.select_related("region", "category", "problem_type")
 
 
-def case_documents(cases: Iterable[Case]) -> Iterator[dict[str, Any]]:
-    for case in cases:
-        yield case_document(case)
+def _before(row: tuple[int, dt.datetime], case: Case, since: dt.datetime) -> bool:
+    pk, received = row
+    return since <= received and (
+        received < case.received_at or (received == case.received_at and pk <= case.pk)
+    )
+
+
+def filings_for(cases: list[Case]) -> dict[int, int]:
+    """filings_before for many cases with one query instead of one each."""
+    window = dt.timedelta(days=REPEAT_FILER_WINDOW_DAYS)
+    named = [c for c in cases if _identity_filter(c) is not None]
+    out = {c.pk: 1 for c in cases}
+    if not named:
+        return out
+    id_numbers = {c.complainant_id_number.upper() for c in named if c.complainant_id_number}
+    phones = {c.complainant_phone for c in named if not c.complainant_id_number}
+    rows = (
+        Case.objects.annotate(id_upper=Upper("complainant_id_number"))
+        .filter(Q(id_upper__in=id_numbers) | Q(complainant_phone__in=phones))
+        .filter(
+            received_at__gte=min(c.received_at for c in named) - window,
+            received_at__lte=max(c.received_at for c in named),
+        )
+        .values_list("pk", "received_at", "id_upper", "complainant_phone")
+    )
+    by_id: dict[str, list[tuple[int, dt.datetime]]] = {}
+    by_phone: dict[str, list[tuple[int, dt.datetime]]] = {}
+    for pk, received, id_upper, phone in rows:
+        if id_upper:
+            by_id.setdefault(id_upper, []).append((pk, received))
+        by_phone.setdefault(phone, []).append((pk, received))
+    for case in named:
+        pool = (
+            by_id.get(case.complainant_id_number.upper(), [])
+            if case.complainant_id_number
+            else by_phone.get(case.complainant_phone, [])
+        )
+        since = case.received_at - window
+        out[case.pk] = sum(1 for row in pool if _before(row, case, since))
+    return out
+
+
+def case_documents(cases: Iterable[Case], chunk_size: int = 1000) -> Iterator[dict[str, Any]]:
+    """Documents of many cases, the repeat-filer counts fetched per chunk."""
+    iterator = iter(cases)
+    while chunk := list(itertools.islice(iterator, chunk_size)):
+        filings = filings_for(chunk)
+        for case in chunk:
+            yield case_document(case, filings=filings[case.pk])
 
 
 def iter_all_case_documents(chunk_size: int = 1000) -> Iterator[dict[str, Any]]:
     """Every case's document, streamed from the database in primary-key order."""
-    yield from case_documents(case_queryset().order_by("pk").iterator(chunk_size=chunk_size))
+    yield from case_documents(
+        case_queryset().order_by("pk").iterator(chunk_size=chunk_size), chunk_size
+    )

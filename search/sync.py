@@ -22,7 +22,7 @@ from django.db.models import F
 from complaints.models import Case
 from search.backends import SearchBackend, get_backend
 from search.backends.base import BulkResult
-from search.documents import case_document, case_documents, case_queryset, iter_all_case_documents
+from search.documents import case_documents, case_queryset, iter_all_case_documents
 from search.models import OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def _drain_batch(backend: SearchBackend, batch_size: int, stats: DrainStats) -> 
             by_object.setdefault((entry.model, entry.object_id), []).append(entry)
         case_ids = [pk for (model, pk) in by_object if model == CASE_MODEL]
         cases = case_queryset().in_bulk(case_ids)
-        docs = [case_document(case) for case in cases.values()]
+        docs = list(case_documents(cases.values()))
         gone = [
             (pk, max(e.version for e in by_object[(CASE_MODEL, pk)]))
             for pk in case_ids

@@ -17,7 +17,13 @@ from complaints.models import Region
 from complaints.roles import Role
 from complaints.services import intake_create
 from search.backends import get_backend
-from search.documents import STOPWORDS, case_document, repeat_filer_weight
+from search.documents import (
+    STOPWORDS,
+    case_document,
+    case_documents,
+    case_queryset,
+    repeat_filer_weight,
+)
 from search.textmatch import query_terms, tokens, tsquery_literal
 from tests.cases.factories import make_intake_data, make_staff, mobile, valid_id_number
 
@@ -96,9 +102,31 @@ def test_repeat_filers_are_down_weighted_never_dropped(operator: Any) -> None:
     ]
     weights = [case_document(c)["weight"] for c in cases]
     assert weights == [pytest.approx(repeat_filer_weight(n)) for n in range(1, 5)]
+    # The batched count (drain, reindex) agrees with the one-case count.
+    shuffled = list(case_queryset().filter(pk__in=[c.pk for c in reversed(cases)]))
+    assert {d["id"]: d["weight"] for d in case_documents(shuffled)} == {
+        c.pk: w for c, w in zip(cases, weights, strict=True)
+    }
     assert weights[0] == 1.0 and all(w > 0 for w in weights)
     hashes = {case_document(c)["complainant_hash"] for c in cases}
     assert len(hashes) == 1
+    # Identified by ID number: the phone may change between filings.
+    id_number = valid_id_number(serial=456)
+    by_id = [
+        intake_create(
+            data=make_intake_data(
+                complainant_id_number=id_number.lower() if i % 2 else id_number,
+                received_at=start + dt.timedelta(days=i),
+            ),
+            actor=operator,
+        ).cases[0]
+        for i in range(3)
+    ]
+    batched = {d["id"]: d["weight"] for d in case_documents(by_id)}
+    assert [batched[c.pk] for c in by_id] == [
+        pytest.approx(repeat_filer_weight(n)) for n in range(1, 4)
+    ]
+    assert [case_document(c)["weight"] for c in by_id] == [batched[c.pk] for c in by_id]
     someone_else = intake_create(data=make_intake_data(), actor=operator).cases[0]
     assert case_document(someone_else)["complainant_hash"] not in hashes
 
