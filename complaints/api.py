@@ -28,11 +28,14 @@ from complaints.serializers import (
     ErrorSerializer,
     IntakeInputSerializer,
     IntakeResultSerializer,
+    NoticeInputSerializer,
+    NoticeSerializer,
     TransitionInputSerializer,
 )
 from complaints.services import (
     StaleVersionError,
     TransitionNotAllowedError,
+    case_notice_record,
     case_transition,
     intake_create,
 )
@@ -207,3 +210,38 @@ class CaseEventListAPI(ServiceErrorsMixin, generics.ListAPIView):
         if case is None:
             raise Http404
         return case.events.select_related("actor__staff_profile").order_by("created_at", "id")
+
+
+class CaseNoticeAPI(ServiceErrorsMixin, APIView):
+    """Notices sent to the parties, each with its channel and proof."""
+
+    def _case(self, request: Request, pk: int) -> Case:
+        case = cases_visible_to(user=request.user).filter(pk=pk).first()
+        if case is None:
+            raise Http404
+        return case
+
+    @extend_schema(responses={200: NoticeSerializer(many=True)}, summary="Notices of the case")
+    def get(self, request: Request, pk: int) -> Response:
+        case = self._case(request, pk)
+        return Response(NoticeSerializer(case.notices.order_by("sent_at", "id"), many=True).data)
+
+    @extend_schema(
+        request=NoticeInputSerializer,
+        responses={201: NoticeSerializer, 400: OpenApiTypes.OBJECT, 403: ErrorSerializer},
+        summary="Log a notice sent to a party",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        self._case(request, pk)
+        serializer = NoticeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        notice = case_notice_record(
+            case_id=pk,
+            kind=values["kind"],
+            via=values["via"],
+            sent_at=values.get("sent_at"),
+            proof=values.get("proof", ""),
+            actor=request.user,
+        )
+        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)

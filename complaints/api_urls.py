@@ -29,4 +29,5 @@ urlpatterns = [
         name="api-case-transition",
     ),
     path("cases/<case_id:pk>/events/", api.CaseEventListAPI.as_view(), name="api-case-events"),
+    path("cases/<case_id:pk>/notices/", api.CaseNoticeAPI.as_view(), name="api-case-notices"),
 ]

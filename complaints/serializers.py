@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from complaints.clocks import clock_state
 from complaints.masking import mask_id_number, mask_phone
-from complaints.models import Case, CaseClock, CaseEvent, Channel
+from complaints.models import Case, CaseClock, CaseEvent, Channel, Notice
 from complaints.selectors import case_available_transitions
 from complaints.services import IntakeData
 
@@ -288,3 +288,24 @@ class ConflictSerializer(serializers.Serializer):
     status = serializers.CharField(required=False)
     allowed = serializers.ListField(child=serializers.CharField(), required=False)
     version = serializers.IntegerField(required=False)
+
+
+class NoticeInputSerializer(serializers.Serializer):
+    # Strings checked by the service: the schema's "kind" enum is the case kind.
+    kind = serializers.CharField(max_length=20, help_text=", ".join(Notice.Kind.values))
+    via = serializers.ChoiceField(choices=Notice.Via.choices)
+    sent_at = serializers.DateTimeField(required=False, allow_null=True)
+    proof = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+    def validate_kind(self, value: str) -> str:
+        if value not in Notice.Kind.values:
+            raise serializers.ValidationError(_("Choose a valid kind of notice."))
+        return value
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text=", ".join(Notice.Kind.values))
+
+    class Meta:
+        model = Notice
+        fields = ["id", "kind", "via", "sent_at", "proof"]

@@ -3,6 +3,7 @@
 from complaints.services.duplicates import case_link, case_merge
 from complaints.services.errors import StaleVersionError, TransitionNotAllowedError
 from complaints.services.intake import IntakeData, IntakeResult, intake_create
+from complaints.services.notices import case_notice_record
 from complaints.services.transitions import TRANSITIONS, case_transition
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "TransitionNotAllowedError",
     "case_link",
     "case_merge",
+    "case_notice_record",
     "case_transition",
     "intake_create",
 ]

@@ -353,3 +353,47 @@ def test_schema_documents_the_case_api(handler: Any) -> None:
     assert "/api/v1/cases/{id}/transitions/{name}/" in schema["paths"]
     post = schema["paths"]["/api/v1/cases/{id}/transitions/{name}/"]["post"]
     assert {"200", "403", "409"} <= set(post["responses"])
+
+
+def test_notices_are_logged_with_channel_and_proof(operator: Any, handler: Any) -> None:
+    """RULES.md §3: every notice is logged with time, channel and proof."""
+    case = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    client = client_for(handler)
+    url = f"/api/v1/cases/{case.pk}/notices/"
+    created = client.post(
+        url, {"kind": "acceptance", "via": "sms", "proof": "SMS receipt 8812"}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    assert client.get(url).json() == [created.json()]
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.version == case.version + 1
+    event = stored.events.get(action="notice")
+    assert (event.data["kind"], event.data["via"], event.note) == (
+        "acceptance",
+        "sms",
+        "SMS receipt 8812",
+    )
+    bad = client.post(url, {"kind": "telepathy", "via": "pigeon"}, format="json")
+    assert bad.status_code == 400
+    assert {"kind", "via"} <= set(bad.json())
+    early = client.post(
+        url, {"kind": "hearing", "via": "phone", "sent_at": "2001-01-01T00:00:00Z"}, format="json"
+    )
+    assert early.status_code == 400
+    assert "sent_at" in early.json()
+    assert client_for(operator).post(url, {"kind": "hearing", "via": "sms"}).status_code == 403
+
+
+def test_a_notice_after_closing_leaves_the_final_case_unchanged(
+    operator: Any, handler: Any
+) -> None:
+    case = intake_create(data=make_intake_data(), actor=operator).cases[0]
+    client = client_for(handler)
+    assert transition(client, case.pk, "withdraw").status_code == 200
+    final = Case.objects.get(pk=case.pk)
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/notices/", {"kind": "result", "via": "letter"}, format="json"
+    )
+    assert response.status_code == 201
+    after = Case.objects.get(pk=case.pk)
+    assert (after.version, after.updated_at) == (final.version, final.updated_at)
