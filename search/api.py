@@ -11,6 +11,8 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +21,7 @@ from rest_framework.views import APIView
 from search.backends import engine_errors, get_backend
 from search.params import SearchParamsSerializer, search_scope
 from search.selectors import EXPORT_COLUMNS, export_row, facet_labels, page_payload
+from search.serializers import SearchPageSerializer
 
 PERM_SEARCH = "complaints.view_hotspots"
 DEFAULT_EXPORT_MAX_ROWS = 10_000
@@ -48,6 +51,14 @@ class CaseSearchAPI(APIView):
 
     permission_classes = [IsAuthenticated, CanSearchCases]
 
+    @extend_schema(
+        parameters=[SearchParamsSerializer],
+        responses={
+            200: SearchPageSerializer,
+            400: OpenApiResponse(description="field messages"),
+            503: OpenApiResponse(description="the search engine is unavailable"),
+        },
+    )
     def get(self, request: Request) -> Response:
         params = SearchParamsSerializer.from_query_dict(request.query_params)
         params.is_valid(raise_exception=True)
@@ -77,6 +88,14 @@ class CaseExportAPI(APIView):
 
     permission_classes = [IsAuthenticated, CanSearchCases]
 
+    @extend_schema(
+        parameters=[SearchParamsSerializer],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="field messages"),
+            503: OpenApiResponse(description="the search engine is unavailable"),
+        },
+    )
     def get(self, request: Request) -> Any:
         params = SearchParamsSerializer.from_query_dict(request.query_params)
         params.is_valid(raise_exception=True)
