@@ -11,7 +11,8 @@ class SearchHitSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     tracking_code = serializers.CharField()
     kind = serializers.CharField()
-    source = serializers.CharField()
+    # DRF moves declared fields off the class; mypy sees Field.source.
+    source = serializers.CharField()  # type: ignore[assignment]
     source_label = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField()
@@ -37,7 +38,7 @@ class SearchHitSerializer(serializers.Serializer[Any]):
 class FacetBucketSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     count = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class SearchPageSerializer(serializers.Serializer[Any]):
