@@ -291,7 +291,7 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class NoticeInputSerializer(serializers.Serializer):
-    # Strings checked by the service: the schema's "kind" enum is the case kind.
+    # A string checked below: the schema's "kind" enum is the case kind.
     kind = serializers.CharField(max_length=20, help_text=", ".join(Notice.Kind.values))
     via = serializers.ChoiceField(choices=Notice.Via.choices)
     sent_at = serializers.DateTimeField(required=False, allow_null=True)
