@@ -11,6 +11,7 @@ from search.backends.remote import BULK_CHUNK, DslBackend
 
 
 class ElasticsearchBackend(DslBackend):
+    not_found = NotFoundError
     engine = "elasticsearch"
 
     def __init__(self, url: str, prefix: str) -> None:

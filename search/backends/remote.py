@@ -51,6 +51,9 @@ def _delete_action(index: str, pk: int, version: int) -> dict[str, Any]:
 class DslBackend(SearchBackend):
     """Elasticsearch-API engine. Subclasses implement the `_client_*` calls."""
 
+    #: the client's "index not found" exception
+    not_found: type[Exception]
+
     def __init__(self, url: str, prefix: str) -> None:
         self.url = url
         self.prefix = prefix
@@ -119,7 +122,15 @@ class DslBackend(SearchBackend):
         """Send any search body (built with elasticsearch-dsl) to the alias:
         for aggregations the interface does not cover, such as
         significant_terms. Not available on the database engine."""
-        return self._client_search(self.alias, body)
+        return self._search(body)
+
+    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self._client_search(self.alias, body)
+        except self.not_found:
+            # Nothing was ever indexed here: answer from an empty index.
+            self.ensure_index()
+            return self._client_search(self.alias, body)
 
     def index_documents(
         self, docs: Iterable[dict[str, Any]], *, index: str | None = None
@@ -167,7 +178,7 @@ class DslBackend(SearchBackend):
         return found
 
     def search(self, query: SearchQuery) -> SearchPage:
-        response = self._client_search(self.alias, dsl.search_body(query))
+        response = self._search(dsl.search_body(query))
         raw_hits = response["hits"]["hits"]
         more = len(raw_hits) > query.size
         hits = [
@@ -190,7 +201,7 @@ class DslBackend(SearchBackend):
         )
 
     def aggregate_cells(self, spec: CellSpec) -> list[CellBucket]:
-        response = self._client_search(self.alias, dsl.cells_body(spec))
+        response = self._search(dsl.cells_body(spec))
         out = []
         for bucket in response["aggregations"]["cells"]["buckets"]:
             out.append(
@@ -209,7 +220,7 @@ class DslBackend(SearchBackend):
         return out
 
     def terms(self, field: str, query: SearchQuery, size: int = 50) -> list[FacetBucket]:
-        response = self._client_search(self.alias, dsl.terms_body(field, query, size))
+        response = self._search(dsl.terms_body(field, query, size))
         return [
             FacetBucket(str(b["key"]), int(b["doc_count"]))
             for b in response["aggregations"]["values"]["buckets"]

@@ -260,6 +260,22 @@ def test_a_delete_wins_only_with_a_newer_version(
         engine.refresh()
 
 
+@pytest.mark.parametrize("name", ENGINES)
+def test_an_engine_never_written_to_answers_empty(
+    request: pytest.FixtureRequest, name: str
+) -> None:
+    fresh = engine_backend(request, name, "fresh")
+    fresh.drop()
+    try:
+        page = fresh.search(SearchQuery(text="假冒"))
+        assert (page.total, page.hits, page.next_cursor) == (0, [], None)
+        assert all(buckets == [] for buckets in page.facets.values())
+        assert fresh.aggregate_cells(CellSpec(field="cell_county_category")) == []
+        assert fresh.count() == 0
+    finally:
+        fresh.drop()
+
+
 def test_reindex_swaps_the_alias_to_a_new_index(
     engine: SearchBackend, seeded_docs: list[dict[str, Any]], django_db_blocker: Any
 ) -> None:
