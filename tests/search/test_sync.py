@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -250,3 +251,23 @@ def test_versions_written_in_any_order_keep_the_newest(
     [hit] = list(backend.scan(SearchQuery()))
     assert hit.source == states[-1]
     backend.drop()
+
+
+@pytest.mark.django_db
+def test_the_drain_task_keeps_entries_when_the_engine_is_unreachable(postgres: None) -> None:
+    """Run inline after a commit (no broker), a failed drain must not fail
+    the write that scheduled it; the entries wait for the next drain."""
+    from search.tasks import drain_search_outbox
+
+    operator = make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
+    OutboxEntry.objects.all().delete()
+    case = _intake(operator, 0)
+    with override_settings(
+        SEARCH_ENGINE="opensearch",
+        SEARCH_URL="http://127.0.0.1:9",
+        SEARCH_INDEX_PREFIX=f"{settings.SEARCH_INDEX_PREFIX}-closed",
+    ):
+        assert drain_search_outbox.apply().get() == 0
+    [entry] = OutboxEntry.objects.all()
+    assert (entry.object_id, entry.version, entry.attempts) == (case.pk, case.version, 1)
+    assert "ConnectionError" in entry.last_error
