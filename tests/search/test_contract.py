@@ -190,6 +190,27 @@ def test_highlights_mark_the_matched_text(engine: SearchBackend) -> None:
         assert set(marked) <= set("防伪码")
 
 
+def test_highlights_escape_markup_in_the_text(
+    engine: SearchBackend, seeded_docs: list[dict[str, Any]]
+) -> None:
+    doc = {
+        **seeded_docs[0],
+        "id": 10**9,
+        "version": 1,
+        "text": '<script>alert(1)</script>买到"假货"<b>劣质</b>鞋',
+    }
+    engine.index_documents([doc])
+    engine.refresh()
+    try:
+        [hit] = engine.search(SearchQuery(text="劣质")).hits
+        [fragment] = hit.highlight["text"]
+        assert "<script>" not in fragment and "<b>" not in fragment
+        assert "&lt;b&gt;<mark>劣质</mark>" in fragment
+    finally:
+        engine.delete_documents([(doc["id"], 2)])
+        engine.refresh()
+
+
 @pytest.mark.parametrize(
     "field", ["cell_county_category_seller", "cell_city_category_brand", "cell_county_category"]
 )
