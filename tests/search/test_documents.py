@@ -158,10 +158,9 @@ def test_query_terms_always_have_tokens(text: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_write_reaches_the_index_through_the_celery_worker(
-    celery_worker: str, opensearch_url: str
-) -> None:
-    """The commit schedules the drain; a real worker sends the case."""
+def test_a_write_reaches_the_index_through_the_celery_worker(celery_worker: str) -> None:
+    """The commit schedules the drain; a real worker sends the case to the
+    configured engine (the worker reads the same settings)."""
     backend = get_backend()
     backend.drop()
     operator = make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
