@@ -16,7 +16,13 @@ from search.backends import SearchBackend, get_backend
 from tests.cases.factories import make_staff
 from tests.search.test_hotspots import DOCS, END, query, reference_cells
 
-pytestmark = [pytest.mark.browser, pytest.mark.services]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.services,
+    # as the other committed-data tests here: the flush after each test then
+    # leaves the database as the next one expects it
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
