@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -66,7 +67,10 @@ class SearchUnavailableMixin:
 class HotspotListApi(SearchUnavailableMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewHotspots]
 
-    @extend_schema(parameters=[HotspotParamsSerializer])
+    @extend_schema(
+        parameters=[HotspotParamsSerializer],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         params = HotspotParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -78,7 +82,10 @@ class HotspotListApi(SearchUnavailableMixin, APIView):
 class HotspotCasesApi(SearchUnavailableMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewHotspots]
 
-    @extend_schema(parameters=[CellParamsSerializer])
+    @extend_schema(
+        parameters=[CellParamsSerializer],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         params = CellParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

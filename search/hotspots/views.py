@@ -9,11 +9,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints.models import ProblemType, ProductCategory, Region
 from search.documents import SOURCES
 from search.hotspots.api import PERM_VIEW_HOTSPOTS
 from search.hotspots.params import Dimension, Level, Thresholds, local_today
+from search.hotspots.scoring import Pattern
+
+LEVEL_LABELS = {
+    Level.COUNTY: gettext_lazy("county"),
+    Level.CITY: gettext_lazy("city"),
+    Level.PROVINCE: gettext_lazy("province"),
+}
+DIMENSION_LABELS = {
+    Dimension.SELLER: gettext_lazy("seller"),
+    Dimension.BRAND: gettext_lazy("brand"),
+}
+PATTERN_LABELS = {
+    Pattern.REPEAT_COMPLAINANTS: gettext_lazy("repeat complainants against one seller"),
+    Pattern.REGIONAL_SURGE: gettext_lazy("regional surge"),
+    Pattern.BRAND_SPREAD: gettext_lazy("brand faked by several sellers"),
+}
 
 
 def _url(name: str) -> str:
@@ -33,8 +50,8 @@ def hotspots_page(request: HttpRequest) -> HttpResponse:
             "today": local_today().isoformat(),
             "window_days": settings.HOTSPOT_WINDOW_DAYS,
             "thresholds": Thresholds.from_settings(),
-            "levels": [lv.value for lv in Level],
-            "dimensions": [d.value for d in Dimension],
+            "levels": [(lv.value, LEVEL_LABELS[lv]) for lv in Level],
+            "dimensions": [(d.value, DIMENSION_LABELS[d]) for d in Dimension],
             "categories": ProductCategory.objects.order_by("path"),
             "regions": Region.objects.order_by("code"),
             "problem_types": ProblemType.objects.all(),
@@ -45,6 +62,7 @@ def hotspots_page(request: HttpRequest) -> HttpResponse:
                 "none": _("No hotspots in this window."),
                 "all": _("All signals"),
                 "failed": _("The hotspots could not be loaded."),
+                "patterns": {p.value: str(label) for p, label in PATTERN_LABELS.items()},
             },
         },
     )

@@ -65,7 +65,8 @@
         text("td", cell.subject), text("td", cell.count), text("td", cell.distinct_complainants),
         text("td", cell.weeks_present), text("td", cell.weighted_count),
         text("td", cell.previous_count + (cell.trend == null ? "" : " (" + (cell.trend >= 0 ? "+" : "") + Math.round(cell.trend * 100) + "%)")),
-        text("td", cell.score), text("td", cell.patterns.join(", ")));
+        text("td", cell.score),
+        text("td", cell.patterns.map((p) => i18n.patterns[p] || p).join(", ")));
       const td = document.createElement("td");
       const button = text("button", i18n.drill, { type: "button", class: "drill" });
       button.addEventListener("click", () => drill(cell.key));
