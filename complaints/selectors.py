@@ -100,9 +100,9 @@ def case_available_transitions(*, case: Case, user: Any) -> list[str]:
 
 
 def cases_visible_to(*, user: Any) -> QuerySet[Case]:
-    """Staff see the cases of their office and the offices below it, plus the
-    cases they registered, handle or mediate; `view_all_offices` sees all.
-    Everyone else sees only their own cases."""
+    """Staff with `view_case` see the cases of their office and the offices
+    below it, plus the cases they registered, handle or mediate;
+    `view_all_offices` sees all. Everyone else sees only their own cases."""
     qs = Case.objects.all()
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -111,9 +111,11 @@ def cases_visible_to(*, user: Any) -> QuerySet[Case]:
         return qs
     if getattr(user, "staff_profile", None) is None:
         return qs.filter(consumer=user)
-    return qs.filter(
-        Q(office_id__in=offices) | Q(registered_by=user) | Q(handler=user) | Q(mediator=user)
-    )
+    own = Q(registered_by=user) | Q(handler=user) | Q(mediator=user) | Q(consumer=user)
+    if not user.has_perm("complaints.view_case"):
+        # Staff in a role without case access (e.g. quality supervisors).
+        return qs.filter(own)
+    return qs.filter(Q(office_id__in=offices) | own)
 
 
 def _region_prefix(code: str) -> str:

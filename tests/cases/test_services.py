@@ -224,3 +224,10 @@ def test_staff_without_the_register_permission_cannot_file(handler: Any) -> None
     response = client.post("/api/v1/intakes/", intake_payload(), format="json")
     assert response.status_code == 403
     assert office_for().cases.count() == 0
+
+
+def test_staff_in_a_role_without_case_access_see_no_office_cases(operator: Any) -> None:
+    intake_create(data=make_intake_data(), actor=operator)
+    supervisor = make_staff(Role.SUPERVISOR)
+    assert not case_list(user=supervisor, filters={}).exists()
+    assert case_list(user=make_staff(Role.INSPECTOR), filters={}).count() == 1
