@@ -80,3 +80,19 @@ def test_status_reports_the_backlog(configured: SearchBackend) -> None:
     call_command("search_status", stdout=out)
     assert f"outbox: {pending} pending" in out.getvalue()
     assert "max attempts 3" in out.getvalue() and "ConnectionError: refused" in out.getvalue()
+
+
+def test_the_admin_lists_the_outbox_read_only(postgres: None) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    _cases(1)
+    entry = OutboxEntry.objects.order_by("-id").first()
+    assert entry is not None
+    admin_user = get_user_model().objects.create_superuser("search-admin", password="x-test-only")
+    client = Client()
+    client.force_login(admin_user)
+    listing = client.get("/admin/search/outboxentry/")
+    assert listing.status_code == 200 and str(entry.object_id) in listing.content.decode()
+    assert client.get("/admin/search/outboxentry/add/").status_code == 403
+    assert client.get("/admin/search/searchalias/").status_code == 200
