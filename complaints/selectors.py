@@ -252,6 +252,11 @@ def duplicate_candidates(
     since = received_at - dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
     match = Q()
     if phone:
+        try:
+            phone = normalize_mainland_phone(phone)
+        except ValidationError:
+            phone = ""  # not a number any case could carry
+    if phone:
         match |= Q(complainant_phone=phone)
     if seller_key and category is not None:
         match |= Q(seller_key=seller_key, category=category)

@@ -17,7 +17,12 @@ from rest_framework.test import APIClient
 
 from complaints.models import Case, CaseEvent
 from complaints.roles import Role
-from complaints.selectors import business_lookup, caller_history, case_list
+from complaints.selectors import (
+    business_lookup,
+    caller_history,
+    case_list,
+    duplicate_candidates,
+)
 from complaints.services import (
     TransitionNotAllowedError,
     case_link,
@@ -231,3 +236,13 @@ def test_staff_in_a_role_without_case_access_see_no_office_cases(operator: Any) 
     supervisor = make_staff(Role.SUPERVISOR)
     assert not case_list(user=supervisor, filters={}).exists()
     assert case_list(user=make_staff(Role.INSPECTOR), filters={}).count() == 1
+
+
+def test_duplicate_candidates_accept_the_phone_as_typed(operator: Any) -> None:
+    number = mobile()
+    case = intake_create(data=make_intake_data(complainant_phone=number), actor=operator).cases[0]
+    found = duplicate_candidates(
+        phone=f"{number[:3]} {number[3:7]} {number[7:]}", seller_key="", category=None
+    )
+    assert list(found) == [case]
+    assert not duplicate_candidates(phone="garbage", seller_key="", category=None).exists()
