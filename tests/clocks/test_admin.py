@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -24,6 +25,8 @@ def admin_client_(postgres: None) -> Client:
     )
     client = Client()
     client.force_login(user)
+    # Messages are asserted in English; the admin's default language is Chinese.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
