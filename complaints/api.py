@@ -30,6 +30,7 @@ from complaints.serializers import (
     IntakeResultSerializer,
     NoticeInputSerializer,
     NoticeSerializer,
+    PublicCaseEventSerializer,
     TransitionInputSerializer,
 )
 from complaints.services import (
@@ -204,6 +205,11 @@ class CaseEventListAPI(ServiceErrorsMixin, generics.ListAPIView):
 
     serializer_class = CaseEventSerializer
     pagination_class = None
+
+    def get_serializer_class(self) -> Any:
+        if getattr(self.request.user, "staff_profile", None) is None:
+            return PublicCaseEventSerializer
+        return CaseEventSerializer
 
     def get_queryset(self) -> QuerySet[Any]:
         case = cases_visible_to(user=self.request.user).filter(pk=self.kwargs["pk"]).first()

@@ -279,6 +279,15 @@ class CaseEventSerializer(serializers.ModelSerializer):
         return (profile.display_name if profile else "") or actor.get_username()
 
 
+class PublicCaseEventSerializer(serializers.ModelSerializer):
+    """What the complainant sees of the trail: no internal notes, staff
+    names or parameters."""
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "action", "from_status", "to_status", "reason_code", "created_at"]
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from complaints.models import Case, CaseEvent, Evidence, RuleSet
 from complaints.roles import Role
-from complaints.services import intake_create
+from complaints.services import case_transition, intake_create
 from search.models import OutboxEntry
 from tests.cases.factories import (
     OTHER_REGION,
@@ -222,7 +222,19 @@ def test_consumers_see_only_their_own_cases(operator: Any) -> None:
     assert client.get(f"/api/v1/cases/{other.pk}/").status_code == 404
     # A consumer may withdraw their own complaint, and nothing else.
     assert transition(client, own_case.pk, "accept").status_code == 403
+    handler = make_staff(Role.CASE_HANDLER)
+    case_transition(
+        case_id=own_case.pk,
+        name="request_materials",
+        actor=handler,
+        note="internal: check the receipt",
+    )
     assert transition(client, own_case.pk, "withdraw").status_code == 200
+    # Their trail shows what happened, not staff notes or names.
+    trail = client.get(f"/api/v1/cases/{own_case.pk}/events/").json()
+    assert [e["action"] for e in trail] == ["registered", "request_materials", "withdraw"]
+    assert all("note" not in e and "actor" not in e for e in trail)
+    assert "internal" not in str(trail)
 
 
 def test_transition_answers_200_409_403_and_400(operator: Any, handler: Any) -> None:
