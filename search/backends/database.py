@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.fields import BooleanField
+from django.db.models.functions import Collate
 
 from search.backends.base import (
     CELL_FIELDS,
@@ -292,21 +293,41 @@ class DatabaseBackend(SearchBackend):
         )
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
+    def _key_order(self, field: str) -> Any:
+        """Ties break by key in code-point order, as the other engines sort
+        keyword terms (by their UTF-8 bytes) whatever the database collation."""
+        return Collate(F(field), "C").asc() if self.postgres else F(field).asc()
+
     def _count_by(self, qs: QuerySet[SearchDocument], field: str, size: int) -> list[FacetBucket]:
         if field in LIST_FIELDS:
-            counter: Counter[str] = Counter()
-            for body in qs.values_list("body", flat=True).iterator(chunk_size=2000):
-                doc = body if isinstance(body, dict) else json.loads(body)
-                counter.update(str(v) for v in doc.get(field) or [])
-            ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
-            return [FacetBucket(k, n) for k, n in ranked]
+            return self._count_list(qs, field, size)
         rows = (
             qs.exclude(**{f"{field}__isnull": True})
             .values(field)
             .annotate(n=Count("id"))
-            .order_by("-n", field)[:size]
+            .order_by("-n", self._key_order(field))[:size]
         )
         return [FacetBucket(str(row[field]), int(row["n"])) for row in rows]
+
+    def _count_list(self, qs: QuerySet[SearchDocument], field: str, size: int) -> list[FacetBucket]:
+        """Counts of the values of a list field (words, region codes, ...)."""
+        if self.postgres:
+            inner, params = qs.values("id").query.sql_with_params()
+            sql = (
+                f"SELECT value, COUNT(*) AS n FROM {TABLE} AS d "
+                "CROSS JOIN LATERAL jsonb_array_elements_text(d.body -> %s) AS value "
+                f"WHERE d.id IN ({inner}) "
+                'GROUP BY value ORDER BY n DESC, value COLLATE "C" ASC LIMIT %s'
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [field, *params, size])
+                return [FacetBucket(str(key), int(n)) for key, n in cursor.fetchall()]
+        counter: Counter[str] = Counter()
+        for body in qs.values_list("body", flat=True).iterator(chunk_size=2000):
+            doc = body if isinstance(body, dict) else json.loads(body)
+            counter.update(str(v) for v in doc.get(field) or [])
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+        return [FacetBucket(k, n) for k, n in ranked]
 
     def terms(self, field: str, query: SearchQuery, size: int = 50) -> list[FacetBucket]:
         return self._count_by(self._filtered(query), field, size)
@@ -318,7 +339,11 @@ class DatabaseBackend(SearchBackend):
         annotations: dict[str, Any] = {"n": Count("id"), "w": Sum("weight")}
         for name in spec.distinct:
             annotations[f"d_{name}"] = Count(name, distinct=True)
-        rows = list(qs.values(field).annotate(**annotations).order_by("-n", field)[: spec.size])
+        rows = list(
+            qs.values(field)
+            .annotate(**annotations)
+            .order_by("-n", self._key_order(field))[: spec.size]
+        )
         weeks: dict[str, dict[str, int]] = {}
         if spec.weeks and rows:
             keys = [row[field] for row in rows]
