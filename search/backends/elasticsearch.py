@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, helpers
 
 from search.backends.remote import BULK_CHUNK, DslBackend
 
 
 class ElasticsearchBackend(DslBackend):
     not_found = NotFoundError
+    bad_request = BadRequestError
     engine = "elasticsearch"
 
     def __init__(self, url: str, prefix: str) -> None:

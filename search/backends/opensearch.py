@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from opensearchpy import NotFoundError, OpenSearch, helpers
+from opensearchpy import NotFoundError, OpenSearch, RequestError, helpers
 
 from search.backends.remote import BULK_CHUNK, DslBackend
 
 
 class OpenSearchBackend(DslBackend):
     not_found = NotFoundError
+    bad_request = RequestError
     engine = "opensearch"
 
     def __init__(self, url: str, prefix: str) -> None:

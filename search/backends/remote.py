@@ -51,8 +51,9 @@ def _delete_action(index: str, pk: int, version: int) -> dict[str, Any]:
 class DslBackend(SearchBackend):
     """Elasticsearch-API engine. Subclasses implement the `_client_*` calls."""
 
-    #: the client's "index not found" exception
+    #: the client's "index not found" and "bad request" exceptions
     not_found: type[Exception]
+    bad_request: type[Exception]
 
     def __init__(self, url: str, prefix: str) -> None:
         self.url = url
@@ -114,8 +115,15 @@ class DslBackend(SearchBackend):
         current = self._client_alias_indices()
         if current:
             return current[0]
-        name = self.new_index_name()
-        self._client_create_index(name, dsl.index_body(self.alias))
+        # A fixed name for the first index: two drains starting at once both
+        # try to create it and one is told it already exists, instead of
+        # leaving the alias over two indices.
+        name = f"{self.alias}-{'0' * 20}"
+        try:
+            self._client_create_index(name, dsl.index_body(self.alias))
+        except self.bad_request as exc:
+            if "resource_already_exists_exception" not in str(exc):
+                raise
         return name
 
     def raw_search(self, body: dict[str, Any]) -> dict[str, Any]:

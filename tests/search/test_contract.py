@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -293,6 +294,21 @@ def test_an_engine_never_written_to_answers_empty(
         assert all(buckets == [] for buckets in page.facets.values())
         assert fresh.aggregate_cells(CellSpec(field="cell_county_category")) == []
         assert fresh.count() == 0
+    finally:
+        fresh.drop()
+
+
+@pytest.mark.parametrize("name", ["opensearch", "elasticsearch"])
+def test_drains_starting_at_once_create_one_index(
+    request: pytest.FixtureRequest, name: str
+) -> None:
+    fresh = engine_backend(request, name, "race")
+    fresh.drop()
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            names = set(pool.map(lambda _: fresh.ensure_index(), range(6)))
+        assert len(names) == 1
+        assert set(fresh.indices()) == names
     finally:
         fresh.drop()
 
