@@ -230,6 +230,11 @@ class SearchBackend(ABC):
     def health(self) -> dict[str, Any]:
         """{'ok': bool, ...} with the engine's version where it has one."""
 
+    def mapping_current(self) -> bool:
+        """False when the index behind the alias was built with an older
+        mapping than the code's (run search_reindex)."""
+        return True
+
     @abstractmethod
     def ensure_index(self) -> str:
         """Create a versioned index behind the alias unless one exists; return

@@ -5,6 +5,8 @@ only send them."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 from elasticsearch_dsl import (
@@ -84,15 +86,29 @@ class CaseDoc(Document):
         dynamic = MetaField("strict")
 
 
-def index_body(alias: str | None = None) -> dict[str, Any]:
-    """settings + mappings (+ the alias) of a new versioned index. One shard:
-    terms counts are then exact, and the data fits one shard comfortably."""
+def _index(alias: str | None = None) -> Index:
     index = Index("cases")
     index.settings(number_of_shards=1, number_of_replicas=0)
     index.document(CaseDoc)
     if alias:
         index.aliases(**{alias: {"is_write_index": True}})
-    return dict(index.to_dict())
+    return index
+
+
+def mapping_digest() -> str:
+    """Changes whenever the mapping or the index settings change."""
+    body = _index().to_dict()
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def index_body(alias: str | None = None) -> dict[str, Any]:
+    """settings + mappings (+ the alias) of a new versioned index. One shard:
+    terms counts are then exact, and the data fits one shard comfortably.
+    The mapping's digest rides along in `_meta`, so that an index built
+    before a mapping change can be told apart (search_status)."""
+    body = dict(_index(alias).to_dict())
+    body["mappings"] = {**body["mappings"], "_meta": {"mapping_digest": mapping_digest()}}
+    return body
 
 
 def _text_query(text: str) -> list[Query]:

@@ -45,6 +45,10 @@ class ElasticsearchBackend(DslBackend):
         rows = cast(list[dict[str, str]], response.body)
         return {row["index"]: int(row["docs.count"] or 0) for row in rows}
 
+    def _client_mapping_meta(self, index: str) -> dict[str, Any]:
+        found = dict(self.client.indices.get_mapping(index=index).body)
+        return {name: body["mappings"].get("_meta", {}) for name, body in found.items()}
+
     def _client_refresh(self, index: str) -> None:
         self.client.indices.refresh(index=index)
 

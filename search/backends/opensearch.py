@@ -44,6 +44,10 @@ class OpenSearchBackend(DslBackend):
         rows = self.client.cat.indices(index=pattern, format="json", h="index,docs.count")
         return {row["index"]: int(row["docs.count"] or 0) for row in rows}
 
+    def _client_mapping_meta(self, index: str) -> dict[str, Any]:
+        found = dict(self.client.indices.get_mapping(index=index))
+        return {name: body["mappings"].get("_meta", {}) for name, body in found.items()}
+
     def _client_refresh(self, index: str) -> None:
         self.client.indices.refresh(index=index)
 

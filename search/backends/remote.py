@@ -83,6 +83,10 @@ class DslBackend(SearchBackend):
     def _client_list_indices(self, pattern: str) -> dict[str, int]: ...
 
     @abstractmethod
+    def _client_mapping_meta(self, index: str) -> dict[str, Any]:
+        """The `_meta` of each index behind `index`, by index name."""
+
+    @abstractmethod
     def _client_refresh(self, index: str) -> None: ...
 
     @abstractmethod
@@ -125,6 +129,11 @@ class DslBackend(SearchBackend):
             if "resource_already_exists_exception" not in str(exc):
                 raise
         return name
+
+    def mapping_current(self) -> bool:
+        metas = self._client_mapping_meta(self.ensure_index())
+        digest = dsl.mapping_digest()
+        return all(meta.get("mapping_digest") == digest for meta in metas.values())
 
     def raw_search(self, body: dict[str, Any]) -> dict[str, Any]:
         """Send any search body (built with elasticsearch-dsl) to the alias:

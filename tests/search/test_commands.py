@@ -12,7 +12,8 @@ from django.test import override_settings
 from complaints.models import Case
 from complaints.roles import Role
 from complaints.services import intake_create
-from search.backends import SearchBackend, get_backend
+from search.backends import SearchBackend, dsl, get_backend
+from search.backends.remote import DslBackend
 from search.models import OutboxEntry
 from tests.cases.factories import make_intake_data, make_staff
 from tests.search.conftest import ENGINES, engine_backend
@@ -96,3 +97,32 @@ def test_the_admin_lists_the_outbox_read_only(postgres: None) -> None:
     assert listing.status_code == 200 and str(entry.object_id) in listing.content.decode()
     assert client.get("/admin/search/outboxentry/add/").status_code == 403
     assert client.get("/admin/search/searchalias/").status_code == 200
+
+
+@pytest.fixture(params=["opensearch", "elasticsearch"])
+def remote(request: pytest.FixtureRequest) -> Iterator[DslBackend]:
+    backend = engine_backend(request, request.param, "mapping")
+    assert isinstance(backend, DslBackend)
+    backend.drop()
+    with override_settings(
+        SEARCH_ENGINE=backend.engine, SEARCH_URL=backend.url, SEARCH_INDEX_PREFIX=backend.prefix
+    ):
+        yield backend
+    backend.drop()
+
+
+def test_status_tells_when_the_index_predates_the_mapping(
+    postgres: None, remote: DslBackend
+) -> None:
+    body = dsl.index_body(remote.alias)
+    body["mappings"]["_meta"] = {"mapping_digest": "built-by-an-older-release"}
+    remote._client_create_index(f"{remote.alias}-{'0' * 20}", body)
+    assert not remote.mapping_current()
+    out = io.StringIO()
+    call_command("search_status", stdout=out)
+    assert "older mapping; run search_reindex" in out.getvalue()
+    call_command("search_reindex", "--no-progress", stdout=io.StringIO())
+    assert remote.mapping_current()
+    out = io.StringIO()
+    call_command("search_status", stdout=out)
+    assert "older mapping" not in out.getvalue()

@@ -38,6 +38,10 @@ class Command(BaseCommand):
             marker = f" <- {backend.alias}" if name == current else ""
             diff = "" if name != current else f" ({count - database:+d} vs database)"
             self.stdout.write(f"index {name}: {count} documents{diff}{marker}")
+        if not backend.mapping_current():
+            self.stdout.write(
+                f"mapping: {current} was built with an older mapping; run search_reindex"
+            )
         backlog = OutboxEntry.objects.aggregate(oldest=Min("created_at"), attempts=Max("attempts"))
         pending = OutboxEntry.objects.count()
         line = f"outbox: {pending} pending"
