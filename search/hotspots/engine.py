@@ -51,26 +51,46 @@ def to_search_query(f: Filters) -> SearchQuery:
 
 
 class HotspotData:
-    def __init__(self, backend: SearchBackend) -> None:
+    def __init__(self, backend: SearchBackend, *, distinct_budget: int | None = None) -> None:
         self.backend = backend
+        #: heap per distinct-count request on the engines (queries.py)
+        self.distinct_budget = distinct_budget
+
+    def _distinct(
+        self, query: SearchQuery, field: str, counts: dict[str, int], distinct: str
+    ) -> dict[str, int]:
+        from search.hotspots.queries import DISTINCT_BUDGET_BYTES, distinct_counts
+
+        budget = self.distinct_budget or DISTINCT_BUDGET_BYTES
+        return distinct_counts(self.backend, query, field, counts, distinct, budget=budget)
+
+    @property
+    def is_remote(self) -> bool:
+        return self.backend.engine in ("opensearch", "elasticsearch")
 
     def cell_rows(self, filters: Filters, field: str, *, size: int = MAX_CELLS) -> list[CellRow]:
         """Cells of one precomputed key, count descending then key, with the
-        exact number of distinct complainants and of weeks present."""
+        number of distinct complainants and of weeks present.
+
+        On the engines the distinct counts come from a second, batched
+        request whose precision fits the cells (queries.distinct_counts);
+        the database counts DISTINCT in the same aggregation."""
+        query = to_search_query(filters)
+        distinct = () if self.is_remote else ("complainant_hash",)
         buckets = self.backend.aggregate_cells(
-            CellSpec(
-                field=field,
-                query=to_search_query(filters),
-                size=size,
-                distinct=("complainant_hash",),
-                weeks=True,
-            )
+            CellSpec(field=field, query=query, size=size, distinct=distinct, weeks=True)
         )
+        if self.is_remote:
+            people = self._distinct(
+                query, field, {b.key: b.count for b in buckets}, "complainant_hash"
+            )
+        else:
+            people = {b.key: b.distinct.get("complainant_hash", 0) for b in buckets}
         return [
             CellRow(
                 key=b.key,
                 count=b.count,
-                distinct_complainants=b.distinct.get("complainant_hash", 0),
+                distinct_complainants=people.get(b.key, 0),
                 weeks=sum(1 for n in b.weeks.values() if n > 0),
                 weighted=b.weight,
             )
@@ -116,25 +136,37 @@ class HotspotData:
                 counts[f"{region.key}|{cat.key}"] = cat.count
         return counts
 
-    def brand_spreads(self, filters: Filters) -> list[BrandSpread]:
+    def brand_spreads(self, filters: Filters, *, min_sellers: int = 1) -> list[BrandSpread]:
+        """Sellers and counties per brand, for brands with at least
+        `min_sellers` signals (fewer cannot come from that many sellers)."""
+        query = to_search_query(filters)
+        spread_fields = ("seller_key", "region_county")
         buckets = self.backend.aggregate_cells(
             CellSpec(
                 field="brand_key",
-                query=to_search_query(filters),
+                query=query,
                 size=MAX_CELLS,
-                distinct=("seller_key", "region_county"),
+                distinct=() if self.is_remote else spread_fields,
                 weeks=False,
             )
         )
+        buckets = [b for b in buckets if b.key and b.count >= min_sellers]
+        if self.is_remote:
+            counts = {b.key: b.count for b in buckets}
+            per_field = {
+                name: self._distinct(query, "brand_key", counts, name) for name in spread_fields
+            }
+            distinct = {b.key: {n: per_field[n][b.key] for n in spread_fields} for b in buckets}
+        else:
+            distinct = {b.key: b.distinct for b in buckets}
         return [
             BrandSpread(
                 brand_key=b.key,
                 count=b.count,
-                sellers=b.distinct.get("seller_key", 0),
-                counties=b.distinct.get("region_county", 0),
+                sellers=distinct[b.key].get("seller_key", 0),
+                counties=distinct[b.key].get("region_county", 0),
             )
             for b in buckets
-            if b.key
         ]
 
     def weekly(self, filters: Filters) -> dict[str, int]:
@@ -155,14 +187,14 @@ class HotspotData:
         """An exact recount for the given cells where the engine's distinct
         count is an estimate (cardinality); None where it is exact already
         (the database counts DISTINCT)."""
-        if self.backend.engine not in ("opensearch", "elasticsearch"):
+        if not self.is_remote:
             return None
         from search.hotspots.queries import exact_distinct_complainants
 
         return exact_distinct_complainants(self.backend, to_search_query(filters), field, keys)
 
     def emerging_terms(self, foreground: Filters, background: Filters, size: int) -> list[Term]:
-        if self.backend.engine in ("opensearch", "elasticsearch"):
+        if self.is_remote:
             from search.hotspots.queries import significant_terms
 
             return significant_terms(

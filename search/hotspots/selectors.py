@@ -53,7 +53,7 @@ def hotspot_report(query: HotspotQuery, *, backend: SearchBackend | None = None)
         data.region_category_counts(query.baseline, group),
         query=query,
     )
-    spreading = spreads(data.brand_spreads(window), t)
+    spreading = spreads(data.brand_spreads(window, min_sellers=t.brand_min_sellers), t)
     cells = build_cells(rows, previous, query=query, surging=surging, spreading=spreading)
     total = len(cells)
     top = cells[: query.limit]

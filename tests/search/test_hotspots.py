@@ -406,6 +406,22 @@ def test_distinct_complainants_are_recounted_exactly(backend: SearchBackend, db:
 
 
 @pytest.mark.services
+def test_distinct_counts_hold_in_small_batches(backend: SearchBackend, db: None) -> None:
+    """The engines count distinct values in batches sized to a heap budget
+    (a single request at full precision over many cells trips the node's
+    memory breaker); a budget of a few cells per batch changes nothing."""
+    q = query(patterns_only=False)
+    small = HotspotData(backend, distinct_budget=4096)
+    rows = sorted(small.cell_rows(q.window, q.cell_field), key=lambda r: r.key)
+    expected = sorted(ref_rows(DOCS, q.window, q.cell_field), key=lambda r: r.key)
+    assert [(r.key, r.count, r.distinct_complainants, r.weeks) for r in rows] == [
+        (r.key, r.count, r.distinct_complainants, r.weeks) for r in expected
+    ]
+    spreads_found = {b.brand_key: b for b in small.brand_spreads(q.window)}
+    assert spreads_found == {b.brand_key: b for b in ref_spreads(DOCS, q.window)}
+
+
+@pytest.mark.services
 def test_trend_and_map_count_the_same_documents(backend: SearchBackend, db: None) -> None:
     q = query(patterns_only=False)
     top = [c.key for c in hotspot_report(q, backend=backend).cells[:3]]
