@@ -134,8 +134,9 @@ def distinct_counts(
 ) -> dict[str, int]:
     """Distinct values of `distinct` per cell, for cells whose document
     counts are known. Each request's precision_threshold lies above the
-    largest cell it asks about, so the count stays in HyperLogLog++'s exact
-    range, and requests are batched so their hash tables fit a small heap
+    largest cell it asks about, so HyperLogLog++ keeps a set of hashes
+    (exact but for hash collisions; the returned cells are recounted with
+    `exact_distinct_complainants`), and requests are batched so their hash tables fit a small heap
     budget. One cardinality at the engines' maximum precision per cell
     over thousands of cells asks for gigabytes and trips the node's memory
     breaker."""
