@@ -16,7 +16,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from complaints.models import Case, CaseClock, Channel, ProductCategory, Region
+from complaints.models import Case, CaseClock, Channel, ClockKind, ProductCategory, Region
 from complaints.roles import Role
 from complaints.routing import competent_office
 from complaints.services import intake_create
@@ -92,7 +92,9 @@ def test_a_new_hotspot_becomes_one_routed_report_lead_with_its_clock(
         category=ProductCategory.objects.get(code=CATEGORY), region=Region.objects.get(code=COUNTY)
     )
     assert lead.office == expected_office
-    assert CaseClock.objects.filter(case=lead, stopped_on__isnull=True).exists()
+    clock = CaseClock.objects.get(case=lead, stopped_on__isnull=True)
+    assert clock.kind == ClockKind.REPORT_VERIFICATION  # 15 WD, RULES.md §3
+    assert clock.started_on == timezone.localdate(lead.received_at)
     assert set(lead.related_cases.values_list("pk", flat=True)) == {c.pk for c in cases}
     alert = HotspotAlert.objects.get(lead=lead)
     assert alert.change == HotspotChange.NEW
