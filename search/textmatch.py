@@ -8,6 +8,7 @@ contiguous piece of text. The database engine tokenises the same way here
 and asks PostgreSQL for the same phrase (`'ab' <-> 'bc'`), so that all
 engines return the same hits. A query of one Han character finds only texts
 where that character stands alone, on every engine: search with two or more.
+English stop words are dropped but keep their position, as the analyzer does.
 """
 
 from __future__ import annotations
@@ -16,19 +17,49 @@ import html
 import re
 import unicodedata
 
-_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Latin words as the standard tokenizer (UAX #29) cuts them: "_" joins
+# anything, "." "'" ":" join letters, "." "," ";" "'" join digits.
+_WORD = (
+    r"[0-9a-z]+(?:_+[0-9a-z]+"
+    r"|(?<=[a-z])[.':](?=[a-z])[0-9a-z]+"
+    r"|(?<=[0-9])[.,;'](?=[0-9])[0-9a-z]+)*"
+)
+_RUN_RE = re.compile(rf"[{_HAN}]+|{_WORD}")
+#: The cjk analyzer's stop words: dropped, but they keep their position.
+_STOP_TEXT = (
+    "a and are as at be but by for if in into is it no not of on or s such t that the "
+    "their then there these they this to was will with www"
+)
+STOPWORDS = frozenset(_STOP_TEXT.split())
 MAX_TERMS = 10
+
+
+def positioned_tokens(text: str) -> list[tuple[str, int]]:
+    """The cjk analyzer's (token, position) pairs of `text`: a run of n Han
+    characters gives n-1 bigrams at consecutive positions (one character
+    alone stays a unigram), a Latin word takes one position, and a stop
+    word takes its position without giving a token."""
+    out: list[tuple[str, int]] = []
+    pos = 0
+    for run in _RUN_RE.findall(unicodedata.normalize("NFKC", text).lower()):
+        if run[0].isascii():
+            if run not in STOPWORDS:
+                out.append((run, pos))
+            pos += 1
+        elif len(run) == 1:
+            out.append((run, pos))
+            pos += 1
+        else:
+            for i in range(len(run) - 1):
+                out.append((run[i : i + 2], pos))
+                pos += 1
+    return out
 
 
 def tokens(text: str) -> list[str]:
     """The cjk analyzer's tokens of `text`, in position order."""
-    out: list[str] = []
-    for run in _RUN_RE.findall(unicodedata.normalize("NFKC", text).lower()):
-        if run[0].isascii() or len(run) == 1:
-            out.append(run)
-        else:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return out
+    return [token for token, _pos in positioned_tokens(text)]
 
 
 def query_terms(text: str) -> list[str]:
@@ -36,21 +67,64 @@ def query_terms(text: str) -> list[str]:
     return [term for term in text.split()[:MAX_TERMS] if tokens(term)]
 
 
+def phrase_match(text: str, term: str) -> bool:
+    """Whether `term`'s tokens occur in `text` at the same relative
+    positions (what match_phrase asks of the other engines)."""
+    wanted = positioned_tokens(term)
+    if not wanted:
+        return False
+    at: dict[str, set[int]] = {}
+    for token, pos in positioned_tokens(text):
+        at.setdefault(token, set()).add(pos)
+    first_token, first_pos = wanted[0]
+    return any(
+        all(start - first_pos + pos in at.get(token, ()) for token, pos in wanted[1:])
+        for start in at.get(first_token, ())
+    )
+
+
 def tsvector_literal(text: str) -> str:
     """A PostgreSQL tsvector literal with 1-based positions (max 16383)."""
     positions: dict[str, list[int]] = {}
-    for pos, token in enumerate(tokens(text)[:16383], start=1):
-        positions.setdefault(token, []).append(pos)
+    for token, pos in positioned_tokens(text):
+        if pos >= 16383:
+            break
+        positions.setdefault(token, []).append(pos + 1)
     return " ".join(f"'{tok}':{','.join(map(str, pos))}" for tok, pos in positions.items())
 
 
 def tsquery_literal(text: str) -> str:
-    """Every term as a phrase, all terms required; '' when nothing to match."""
+    """Every term as a phrase, all terms required; '' when nothing to match.
+    Gaps left by stop words become `<n>` distances, as match_phrase keeps them."""
     phrases = []
     for term in query_terms(text):
-        phrase = " <-> ".join(f"'{tok}'" for tok in tokens(term))
-        phrases.append(f"({phrase})")
+        parts: list[str] = []
+        previous: int | None = None
+        for token, pos in positioned_tokens(term):
+            if previous is not None:
+                gap = pos - previous
+                parts.append("<->" if gap == 1 else f"<{gap}>")
+            parts.append(f"'{token}'")
+            previous = pos
+        phrases.append(f"({' '.join(parts)})")
     return " & ".join(phrases)
+
+
+def token_string(text: str) -> str:
+    """Tokens in position order, one "~" for each position a stop word holds:
+    the database engine matches it with LIKE where PostgreSQL is missing."""
+    slots: list[str] = []
+    for token, pos in positioned_tokens(text):
+        slots.extend("~" * (pos - len(slots)))
+        slots.append(token)
+    return " ".join(slots)
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern for one term against token_string (a stop-word gap
+    matches any one slot only approximately: any run of slots)."""
+    inner = token_string(term).strip("~ ")
+    return "% " + " ".join("%" if part == "~" else part for part in inner.split()) + " %"
 
 
 def highlight(text: str, query: str, *, fragment_size: int = 80, fragments: int = 3) -> list[str]:
@@ -64,7 +138,7 @@ def highlight(text: str, query: str, *, fragment_size: int = 80, fragments: int 
         folded = text.lower()
     spans: list[tuple[int, int]] = []
     for term in terms:
-        needle = unicodedata.normalize("NFKC", term).lower()
+        needle = _highlight_needle(term)
         start = folded.find(needle)
         while start != -1:
             spans.append((start, start + len(needle)))
@@ -90,3 +164,15 @@ def highlight(text: str, query: str, *, fragment_size: int = 80, fragments: int 
         out.append("".join(marked))
         used_until = hi
     return out
+
+
+def _highlight_needle(term: str) -> str:
+    """The term without leading or trailing stop words, which never match."""
+    words = unicodedata.normalize("NFKC", term).lower().split()
+    folded = unicodedata.normalize("NFKC", term).lower()
+    parts = re.split(r"([^0-9a-z]+)", folded)
+    while parts and (parts[0] in STOPWORDS or not parts[0].strip()):
+        parts.pop(0)
+    while parts and (parts[-1] in STOPWORDS or not parts[-1].strip()):
+        parts.pop()
+    return "".join(parts) or (words[0] if words else folded)

@@ -35,7 +35,14 @@ from search.backends.base import (
 )
 from search.documents import to_millis
 from search.models import SearchAlias, SearchDocument
-from search.textmatch import highlight, query_terms, tokens, tsquery_literal, tsvector_literal
+from search.textmatch import (
+    highlight,
+    like_pattern,
+    query_terms,
+    token_string,
+    tsquery_literal,
+    tsvector_literal,
+)
 
 BULK_CHUNK = 500
 #: Document fields kept as columns (the rest lives in `body` only).
@@ -71,7 +78,7 @@ def _row(index: str, doc: dict[str, Any]) -> dict[str, Any]:
         body=json.dumps(doc, ensure_ascii=False),
         received_ms=to_millis(received),
         category_path="/" + "/".join(doc["category_path"]) + "/",
-        tokens=" ".join(tokens(doc.get("text") or "")),
+        tokens=token_string(doc.get("text") or ""),
         tsv=tsvector_literal(doc.get("text") or ""),
     )
     row["counterfeit"] = bool(row["counterfeit"])
@@ -246,9 +253,7 @@ class DatabaseBackend(SearchBackend):
                 for term in query_terms(query.text):
                     qs = qs.annotate(
                         matched=RawSQL(
-                            "(' ' || tokens || ' ') LIKE %s",
-                            [f"% {' '.join(tokens(term))} %"],
-                            BooleanField(),
+                            "(' ' || tokens || ' ') LIKE %s", [like_pattern(term)], BooleanField()
                         )
                     ).filter(matched=True)
         return qs

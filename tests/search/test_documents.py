@@ -24,7 +24,7 @@ from search.documents import (
     case_queryset,
     repeat_filer_weight,
 )
-from search.textmatch import query_terms, tokens, tsquery_literal
+from search.textmatch import phrase_match, query_terms, tokens, tsquery_literal
 from tests.cases.factories import make_intake_data, make_staff, mobile, valid_id_number
 
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40)
@@ -150,6 +150,7 @@ def test_any_piece_of_a_text_matches_it(text: str, data: st.DataObject) -> None:
     assert part
     assert f" {' '.join(part)} " in f" {' '.join(whole)} "
     assert tsquery_literal(piece).count("'") == 2 * len(part)
+    assert phrase_match(text, piece)
 
 
 @given(st.text(max_size=50))
