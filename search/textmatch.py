@@ -19,11 +19,12 @@ import unicodedata
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Latin words as the standard tokenizer (UAX #29) cuts them: "_" joins
-# anything, "." "'" ":" join letters, "." "," ";" "'" join digits.
+# anything and sticks to either end, "." "'" ":" join letters, "." "," ";"
+# "'" join digits.
 _WORD = (
-    r"[0-9a-z]+(?:_+[0-9a-z]+"
+    r"_*[0-9a-z]+(?:_+[0-9a-z]+"
     r"|(?<=[a-z])[.':](?=[a-z])[0-9a-z]+"
-    r"|(?<=[0-9])[.,;'](?=[0-9])[0-9a-z]+)*"
+    r"|(?<=[0-9])[.,;'](?=[0-9])[0-9a-z]+)*_*"
 )
 _RUN_RE = re.compile(rf"[{_HAN}]+|{_WORD}")
 #: The cjk analyzer's stop words: dropped, but they keep their position.

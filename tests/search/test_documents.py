@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+import urllib.request
 from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from complaints.models import Region
@@ -24,7 +26,13 @@ from search.documents import (
     case_queryset,
     repeat_filer_weight,
 )
-from search.textmatch import phrase_match, query_terms, tokens, tsquery_literal
+from search.textmatch import (
+    phrase_match,
+    positioned_tokens,
+    query_terms,
+    tokens,
+    tsquery_literal,
+)
 from tests.cases.factories import make_intake_data, make_staff, mobile, valid_id_number
 
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40)
@@ -176,3 +184,26 @@ def test_a_write_reaches_the_index_through_the_celery_worker(celery_worker: str)
         time.sleep(0.5)
     assert indexed == {case.pk: case.version}
     backend.drop()
+
+
+TEXT_PIECES = st.sampled_from(
+    [
+        *("假冒", "茅台", "鞋", "运动鞋", "型号", "nike", "Nike", "ＡＢＣ", "north", "face"),
+        *("the", "a", "an", "is", "v2.0", "3.14", "1,000", "foo_bar", "don't", "abc.def"),
+        *("12:30", "x-y", " ", " ", "，", "。", "-", ".", "_", ":", "'", ",", "1", "7", "b"),
+    ]
+)
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(st.lists(TEXT_PIECES, min_size=1, max_size=12).map("".join))
+def test_tokens_and_positions_are_the_nodes(opensearch_url: str, text: str) -> None:
+    """The database engine's tokens equal the cjk analyzer's on the node."""
+    request = urllib.request.Request(
+        f"{opensearch_url}/_analyze",
+        data=json.dumps({"analyzer": "cjk", "text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        analysed = json.load(response)["tokens"]
+    assert positioned_tokens(text) == [(t["token"], t["position"]) for t in analysed]
