@@ -36,26 +36,42 @@ STOPWORDS = frozenset(_STOP_TEXT.split())
 MAX_TERMS = 10
 
 
+def _token_spans(text: str) -> list[tuple[str, int, int, int]]:
+    """(token, position, start, end) with offsets into `text` where NFKC
+    keeps its length (else into the text as it is)."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) != len(text):
+        folded = text.lower()
+    out: list[tuple[str, int, int, int]] = []
+    pos = 0
+    for match in _RUN_RE.finditer(folded):
+        run, start = match.group(), match.start()
+        if run[0].isascii():
+            if run not in STOPWORDS:
+                out.append((run, pos, start, match.end()))
+            pos += 1
+        elif len(run) == 1:
+            out.append((run, pos, start, start + 1))
+            pos += 1
+        else:
+            for i in range(len(run) - 1):
+                out.append((run[i : i + 2], pos, start + i, start + i + 2))
+                pos += 1
+    return out
+
+
 def positioned_tokens(text: str) -> list[tuple[str, int]]:
     """The cjk analyzer's (token, position) pairs of `text`: a run of n Han
     characters gives n-1 bigrams at consecutive positions (one character
     alone stays a unigram), a Latin word takes one position, and a stop
     word takes its position without giving a token."""
-    out: list[tuple[str, int]] = []
-    pos = 0
-    for run in _RUN_RE.findall(unicodedata.normalize("NFKC", text).lower()):
-        if run[0].isascii():
-            if run not in STOPWORDS:
-                out.append((run, pos))
-            pos += 1
-        elif len(run) == 1:
-            out.append((run, pos))
-            pos += 1
-        else:
-            for i in range(len(run) - 1):
-                out.append((run[i : i + 2], pos))
-                pos += 1
-    return out
+    if len(unicodedata.normalize("NFKC", text)) != len(text):
+        return _positioned(unicodedata.normalize("NFKC", text))
+    return _positioned(text)
+
+
+def _positioned(text: str) -> list[tuple[str, int]]:
+    return [(token, pos) for token, pos, _start, _end in _token_spans(text)]
 
 
 def tokens(text: str) -> list[str]:
@@ -128,25 +144,40 @@ def like_pattern(term: str) -> str:
     return "% " + " ".join("%" if part == "~" else part for part in inner.split()) + " %"
 
 
+def _phrase_spans(text: str, term: str) -> list[tuple[int, int]]:
+    """Character spans of the tokens of every phrase match of `term`."""
+    wanted = positioned_tokens(term)
+    if not wanted:
+        return []
+    spans = _token_spans(text)
+    at = {(token, pos): (start, end) for token, pos, start, end in spans}
+    first_token, first_pos = wanted[0]
+    found: list[tuple[int, int]] = []
+    for token, pos, _start, _end in spans:
+        if token != first_token:
+            continue
+        hits = [at.get((t, pos - first_pos + p)) for t, p in wanted]
+        if all(hit is not None for hit in hits):
+            found += [hit for hit in hits if hit is not None]
+    return found
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans as one (bigrams overlap by a character)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def highlight(text: str, query: str, *, fragment_size: int = 80, fragments: int = 3) -> list[str]:
     """HTML-escaped fragments around the matches with <mark> tags, for the
-    database engine (the others highlight natively)."""
-    terms = query_terms(query)
-    if not terms:
-        return []
-    folded = unicodedata.normalize("NFKC", text).lower()
-    if len(folded) != len(text):
-        folded = text.lower()
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        needle = _highlight_needle(term)
-        start = folded.find(needle)
-        while start != -1:
-            spans.append((start, start + len(needle)))
-            start = folded.find(needle, start + len(needle))
-    if not spans:
-        return []
-    spans.sort()
+    database engine (the others highlight natively): each matched token is
+    marked, stop words inside a phrase are not, as the other engines do."""
+    spans = _merge([span for term in query_terms(query) for span in _phrase_spans(text, term)])
     out: list[str] = []
     used_until = -1
     for start, _end in spans:
@@ -165,15 +196,3 @@ def highlight(text: str, query: str, *, fragment_size: int = 80, fragments: int 
         out.append("".join(marked))
         used_until = hi
     return out
-
-
-def _highlight_needle(term: str) -> str:
-    """The term without leading or trailing stop words, which never match."""
-    words = unicodedata.normalize("NFKC", term).lower().split()
-    folded = unicodedata.normalize("NFKC", term).lower()
-    parts = re.split(r"([^0-9a-z]+)", folded)
-    while parts and (parts[0] in STOPWORDS or not parts[0].strip()):
-        parts.pop(0)
-    while parts and (parts[-1] in STOPWORDS or not parts[-1].strip()):
-        parts.pop()
-    return "".join(parts) or (words[0] if words else folded)

@@ -195,6 +195,20 @@ def test_highlights_mark_the_matched_text(engine: SearchBackend) -> None:
         assert set(marked) <= set("防伪码")
 
 
+def test_highlights_mark_the_words_of_a_phrase_not_its_stop_words(
+    engine: SearchBackend,
+) -> None:
+    page = engine.search(SearchQuery(text="shoes is not original", size=5))
+    assert page.hits
+    for hit in page.hits:
+        marked = [
+            part.split("</mark>", 1)[0].lower()
+            for fragment in hit.highlight.get("text", [])
+            for part in fragment.split("<mark>")[1:]
+        ]
+        assert set(marked) == {"shoes", "original"}
+
+
 def test_highlights_escape_markup_in_the_text(
     engine: SearchBackend, seeded_docs: list[dict[str, Any]]
 ) -> None:
