@@ -4,11 +4,13 @@ file (docs/import-format.md)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
 from typing import Any
 
+import chinese_calendar
 import pytest
 from django.core.management import call_command
 
@@ -181,3 +183,31 @@ def test_missing_file_is_a_command_error(postgres: None, tmp_path: Path) -> None
 
     with pytest.raises(CommandError):
         run(tmp_path / "nope.jsonl")
+
+
+def _oracle_add_working_days(start: dt.date, n: int) -> dt.date:
+    """chinese-calendar's own working days, counted from the day after `start`
+    (Civil Code art. 201), weekends-only past its data (RULES.md §3)."""
+    day = start
+    while n:
+        day += dt.timedelta(days=1)
+        try:
+            workday = bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            workday = day.weekday() < 5
+        if workday:
+            n -= 1
+    return day
+
+
+def test_open_imported_case_deadlines_match_an_independent_count(
+    postgres: None, tmp_path: Path
+) -> None:
+    row = next(r for r in example_rows() if r["status"] == "registered")
+    run(write_jsonl(tmp_path / "orders.jsonl", [row]))
+    case = Case.objects.get(work_order_no=row["work_order_no"])
+    clock = case.clocks.get(kind="acceptance", stopped_on__isnull=True)
+    rule = case.rule_set.clocks.get(kind="acceptance")
+    received = dt.date.fromisoformat(row["received_at"][:10])
+    assert clock.started_on == received
+    assert clock.due_on == _oracle_add_working_days(received, rule.amount)
