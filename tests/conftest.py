@@ -50,20 +50,36 @@ def postgres(db: Any) -> None:
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
 
 
-@pytest.fixture
-def transactional_postgres(transactional_db: Any) -> None:
-    """Committed transactions on PostgreSQL. The flush that ends each such
-    test also drops the reference data the migrations loaded (roles come back
-    by themselves through post_migrate), so it is loaded again here."""
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests end with a flush that empties every table. Roles,
+    content types and permissions come back by themselves (post_migrate);
+    the reference data the migrations loaded is loaded again here, before
+    the test. (Serialized rollback is not used: its reload collides with
+    the rows post_migrate has already recreated.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("_django_db_helper")
     from django.apps import apps
-    from django.db import connection
 
-    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     from complaints.models import Region
     from complaints.reference_loader import load_all
 
     if not Region.objects.exists():
         load_all(apps)
+
+
+@pytest.fixture
+def transactional_postgres(transactional_db: Any) -> None:
+    """Committed transactions on PostgreSQL (for threads, worker processes
+    and on_commit side effects)."""
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
 
 
 @pytest.fixture(scope="session")

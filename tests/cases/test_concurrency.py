@@ -17,7 +17,7 @@ from complaints.services import intake_create
 from tests.cases.factories import make_intake_data, make_staff
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("transactional_postgres"),
 ]
 

@@ -92,6 +92,7 @@ def eager_celery() -> Iterator[None]:
 
 def test_sweep_reminds_and_escalates_once_and_mails_the_right_people(
     postgres: None,
+    settings: Any,
     make_case: MakeCase,
     eager_celery: None,
     django_capture_on_commit_callbacks: Any,
@@ -101,6 +102,8 @@ def test_sweep_reminds_and_escalates_once_and_mails_the_right_people(
     assert clock_state(scene.due_soon.clocks.get(), today=today) == "due_soon"
     versions = {c.pk: c.version for c in Case.objects.all()}
 
+    # Mails speak the site's language (Chinese by default); compare in English.
+    settings.LANGUAGE_CODE = "en"
     with django_capture_on_commit_callbacks(execute=True):
         first = clock_sweep_run(today=today)
     with django_capture_on_commit_callbacks(execute=True):

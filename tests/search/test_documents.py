@@ -166,7 +166,7 @@ def test_query_terms_always_have_tokens(text: str) -> None:
     assert all(tokens(term) for term in query_terms(text))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_write_reaches_the_index_through_the_celery_worker(celery_worker: str) -> None:
     """The commit schedules the drain; a real worker sends the case to the
     configured engine (the worker reads the same settings)."""

@@ -171,9 +171,7 @@ def test_the_office_is_told_once(backend: SearchBackend) -> None:
 
 
 @pytest.mark.services
-# Serialized rollback: the flush after this test leaves the database as the
-# next serialized test expects it, and this test gets the migrated data back.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_daily_task_on_a_real_worker_is_idempotent(
     transactional_postgres: None, celery_worker: str
 ) -> None:

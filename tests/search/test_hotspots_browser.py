@@ -21,7 +21,7 @@ pytestmark = [
     pytest.mark.services,
     # as the other committed-data tests here: the flush after each test then
     # leaves the database as the next one expects it
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 CHROMIUM_ARGS = [

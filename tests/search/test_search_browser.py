@@ -19,7 +19,7 @@ from tests.search.seed import documents, expected_ids, seed_cases
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 CHROMIUM_ARGS = [
     "--no-sandbox",

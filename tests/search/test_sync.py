@@ -195,7 +195,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[SearchBackend]:
     backend.drop()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_updates_drained_in_any_order_end_equal_to_the_database(
     transactional_postgres: None, engine: SearchBackend
 ) -> None:
@@ -271,3 +271,34 @@ def test_the_drain_task_keeps_entries_when_the_engine_is_unreachable(postgres: N
     [entry] = OutboxEntry.objects.all()
     assert (entry.object_id, entry.version, entry.attempts) == (case.pk, case.version, 1)
     assert "ConnectionError" in entry.last_error
+
+
+@pytest.mark.django_db
+def test_a_document_that_cannot_be_built_does_not_hold_up_the_others(
+    postgres: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import sync
+
+    backend = get_backend("database", "", f"{settings.SEARCH_INDEX_PREFIX}-poison")
+    operator = make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
+    OutboxEntry.objects.all().delete()
+    cases = [_intake(operator, n) for n in range(5)]
+    bad = cases[1].pk
+    build = sync.case_document
+
+    def broken_for_one(case: Case, **kwargs: Any) -> dict[str, Any]:
+        if case.pk == bad:
+            raise ValueError("this row cannot be indexed")
+        return build(case, **kwargs)
+
+    monkeypatch.setattr(sync, "case_document", broken_for_one)
+    with pytest.raises(SyncError, match="cannot be indexed"):
+        drain_outbox(backend=backend, batch_size=2)
+    [entry] = OutboxEntry.objects.all()
+    assert (entry.object_id, entry.attempts) == (bad, 1)
+    assert "cannot be indexed" in entry.last_error
+    assert set(backend.versions(c.pk for c in cases)) == {c.pk for c in cases} - {bad}
+
+    monkeypatch.undo()
+    assert drain_outbox(backend=backend) == 1
+    _index_equals_database(backend, [c.pk for c in cases])
