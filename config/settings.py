@@ -260,6 +260,9 @@ HOTSPOT_GROWTH_FACTOR = env_int("HOTSPOT_GROWTH_FACTOR", 3)
 HOTSPOT_MIN_SIGNALS = env_int("HOTSPOT_MIN_SIGNALS", 5)
 HOTSPOT_BRAND_MIN_SELLERS = env_int("HOTSPOT_BRAND_MIN_SELLERS", 3)
 HOTSPOT_BRAND_MIN_COUNTIES = env_int("HOTSPOT_BRAND_MIN_COUNTIES", 2)
+# A known hotspot raises a new lead when its count grew by this factor since
+# the last daily run.
+HOTSPOT_ALERT_GROWTH_FACTOR = float(os.environ.get("HOTSPOT_ALERT_GROWTH_FACTOR", "1.5"))
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 # Share of a legal clock's length after which it is due soon and the handler
 # is reminded (issue 4, item 3).

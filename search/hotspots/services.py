@@ -47,7 +47,7 @@ LINKED_CASES = 20
 def alert_growth_factor() -> float:
     """A hotspot grows when its count reaches this multiple of its count in
     the previous run (HOTSPOT_ALERT_GROWTH_FACTOR, default 1.5)."""
-    return float(getattr(settings, "HOTSPOT_ALERT_GROWTH_FACTOR", 1.5))
+    return float(settings.HOTSPOT_ALERT_GROWTH_FACTOR)
 
 
 @dataclass
