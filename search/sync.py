@@ -22,7 +22,13 @@ from django.db.models import F
 from complaints.models import Case
 from search.backends import SearchBackend, get_backend
 from search.backends.base import BulkResult
-from search.documents import case_documents, case_queryset, iter_all_case_documents
+from search.documents import (
+    case_document,
+    case_documents,
+    case_queryset,
+    filings_for,
+    iter_all_case_documents,
+)
 from search.models import OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -41,15 +47,37 @@ class DrainStats:
     deleted: int = 0
     conflicts: int = 0
     entries: int = 0
+    first_error: str | None = None
 
 
-def _drain_batch(backend: SearchBackend, batch_size: int, stats: DrainStats) -> bool:
-    """Drain one batch; False when nothing was pending. Raises SyncError after
-    recording the failure on the entries."""
-    error: str | None = None
+def _build_documents(cases: dict[int, Case]) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """Documents of the cases, and the error of each case whose document
+    could not be built (it must not hold up the others)."""
+    filings = filings_for(list(cases.values()))
+    docs: list[dict[str, Any]] = []
+    errors: dict[int, str] = {}
+    for pk, case in cases.items():
+        try:
+            docs.append(case_document(case, filings=filings[pk]))
+        except Exception as exc:  # a bad row is recorded on its entry, not raised
+            logger.exception("search document of case %s failed", pk)
+            errors[pk] = f"{type(exc).__name__}: {exc}"[:1000]
+    return docs, errors
+
+
+def _drain_batch(
+    backend: SearchBackend, batch_size: int, stats: DrainStats, skip: set[int]
+) -> bool:
+    """Drain one batch; False when nothing was pending. Entries that fail get
+    attempts + 1 and their error, and go to `skip`; an engine that cannot be
+    reached raises SyncError (after recording it on the entries)."""
+    engine_error: str | None = None
     with transaction.atomic():
         entries = list(
-            OutboxEntry.objects.select_for_update(skip_locked=True).order_by("id")[:batch_size]
+            OutboxEntry.objects.select_for_update(skip_locked=True)
+            .exclude(pk__in=skip)
+            # Entries that keep failing go behind fresh ones.
+            .order_by("attempts", "id")[:batch_size]
         )
         if not entries:
             return False
@@ -58,37 +86,38 @@ def _drain_batch(backend: SearchBackend, batch_size: int, stats: DrainStats) -> 
             by_object.setdefault((entry.model, entry.object_id), []).append(entry)
         case_ids = [pk for (model, pk) in by_object if model == CASE_MODEL]
         cases = case_queryset().in_bulk(case_ids)
-        docs = list(case_documents(cases.values()))
+        docs, failed = _build_documents(cases)
         gone = [
             (pk, max(e.version for e in by_object[(CASE_MODEL, pk)]))
             for pk in case_ids
             if pk not in cases
         ]
-        failed: dict[int, str] = {}
         try:
             backend.ensure_index()
             result = backend.index_documents(docs) if docs else BulkResult()
             removed = backend.delete_documents(gone) if gone else BulkResult()
         except Exception as exc:  # any transport or engine error: keep the entries
-            error = f"{type(exc).__name__}: {exc}"[:1000]
-            failed = {pk: error for (_model, pk) in by_object}
+            engine_error = f"{type(exc).__name__}: {exc}"[:1000]
+            failed = {pk: engine_error for (_model, pk) in by_object}
         else:
-            failed = {int(k): v for k, v in {**result.errors, **removed.errors}.items()}
+            for key, message in {**result.errors, **removed.errors}.items():
+                failed[int(key)] = message
             stats.indexed += result.ok
             stats.deleted += removed.ok
             stats.conflicts += result.conflicts + removed.conflicts
-        done = [e.pk for e in entries if e.object_id not in failed or e.model != CASE_MODEL]
-        kept = [e.pk for e in entries if e.pk not in set(done)]
-        OutboxEntry.objects.filter(pk__in=done).delete()
-        stats.entries += len(done)
-        if kept:
-            first_error = error or next(iter(failed.values()))
-            OutboxEntry.objects.filter(pk__in=kept).update(
-                attempts=F("attempts") + 1, last_error=first_error
-            )
-            error = first_error
-    if error is not None:
-        raise SyncError(error)
+        kept = [e for e in entries if e.model == CASE_MODEL and e.object_id in failed]
+        kept_pks = {e.pk for e in kept}
+        OutboxEntry.objects.filter(pk__in=[e.pk for e in entries if e.pk not in kept_pks]).delete()
+        stats.entries += len(entries) - len(kept)
+        for message in set(failed.values()):
+            OutboxEntry.objects.filter(
+                pk__in=[e.pk for e in kept if failed[e.object_id] == message]
+            ).update(attempts=F("attempts") + 1, last_error=message)
+        skip |= kept_pks
+        if kept and stats.first_error is None:
+            stats.first_error = engine_error or failed[kept[0].object_id]
+    if engine_error is not None:
+        raise SyncError(engine_error)
     return True
 
 
@@ -96,20 +125,26 @@ def drain_outbox(
     *, backend: SearchBackend | None = None, batch_size: int = DRAIN_BATCH, max_batches: int = 100
 ) -> int:
     """Send pending changes in bulk; return how many entries were drained.
-    Concurrent drains skip each other's locked entries."""
+    Concurrent drains skip each other's locked entries. Raises SyncError when
+    anything stayed pending (the engine down, or documents it refused)."""
     backend = backend or get_backend()
     stats = DrainStats()
-    for _ in range(max_batches):
-        if not _drain_batch(backend, batch_size, stats):
-            break
-    if stats.entries:
-        logger.info(
-            "search outbox: %s entries, %s indexed, %s deleted, %s already newer",
-            stats.entries,
-            stats.indexed,
-            stats.deleted,
-            stats.conflicts,
-        )
+    skip: set[int] = set()
+    try:
+        for _ in range(max_batches):
+            if not _drain_batch(backend, batch_size, stats, skip):
+                break
+    finally:
+        if stats.entries:
+            logger.info(
+                "search outbox: %s entries, %s indexed, %s deleted, %s already newer",
+                stats.entries,
+                stats.indexed,
+                stats.deleted,
+                stats.conflicts,
+            )
+    if stats.first_error is not None:
+        raise SyncError(stats.first_error)
     return stats.entries
 
 
