@@ -302,3 +302,39 @@ def test_a_document_that_cannot_be_built_does_not_hold_up_the_others(
     monkeypatch.undo()
     assert drain_outbox(backend=backend) == 1
     _index_equals_database(backend, [c.pk for c in cases])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ENGINES)
+def test_writes_during_a_reindex_reach_the_new_index(
+    request: pytest.FixtureRequest, postgres: None, name: str
+) -> None:
+    """A write drained while the new index is being built lands in the old
+    one; the reconcile pass after the alias swap carries it over."""
+    from search.documents import iter_all_case_documents
+    from search.sync import reconcile
+
+    backend = engine_backend(request, name, "during")
+    backend.drop()
+    operator = make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
+    handler = make_staff(Role.CASE_HANDLER, office_for())
+    cases = [_intake(operator, n) for n in range(4)]
+    drain_outbox(backend=backend)
+    old = backend.ensure_index()
+
+    def documents_with_a_write_midway() -> Iterator[dict[str, Any]]:
+        for n, doc in enumerate(iter_all_case_documents()):
+            if n == 1:
+                case_transition(case_id=cases[-1].pk, name="accept", actor=handler)
+                drain_outbox(backend=backend)
+            yield doc
+
+    try:
+        new, _result = backend.reindex(documents_with_a_write_midway())
+        assert new != old and set(backend.indices()) == {new}
+        assert reconcile(backend=backend) >= 1
+        _index_equals_database(backend, [c.pk for c in Case.objects.all()])
+        [hit] = backend.search(SearchQuery(status=("accepted",))).hits
+        assert hit.id == cases[-1].pk
+    finally:
+        backend.drop()
