@@ -183,6 +183,8 @@ SEARCH_URL = os.environ.get("SEARCH_URL", "")
 if SEARCH_ENGINE != "database" and not SEARCH_URL:
     raise ImproperlyConfigured(f"SEARCH_ENGINE={SEARCH_ENGINE} needs SEARCH_URL")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "complaints")
+# The CSV export streams at most this many rows (masked).
+SEARCH_EXPORT_MAX_ROWS = env_int("SEARCH_EXPORT_MAX_ROWS", 10000)
 
 # --- Auth, i18n, time --------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -24,11 +24,10 @@ from search.selectors import EXPORT_COLUMNS, export_row, facet_labels, page_payl
 from search.serializers import SearchPageSerializer
 
 PERM_SEARCH = "complaints.view_hotspots"
-DEFAULT_EXPORT_MAX_ROWS = 10_000
 
 
 def export_max_rows() -> int:
-    return int(getattr(settings, "SEARCH_EXPORT_MAX_ROWS", DEFAULT_EXPORT_MAX_ROWS))
+    return int(settings.SEARCH_EXPORT_MAX_ROWS)
 
 
 class CanSearchCases(BasePermission):
