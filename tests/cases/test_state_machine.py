@@ -299,6 +299,12 @@ class CaseLifecycle(RuleBasedStateMachine):
         actor = ACTORS[actor_key]
         edge = self.table(case).get(case.status, {}).get(name)
         body, inputs_ok = self._draw_inputs(case, edge, actor, data)
+        # Optimistic concurrency: a client may send the version it last saw.
+        version_mode = data.draw(st.sampled_from(["none", "none", "current", "stale"]))
+        if version_mode != "none":
+            # Stale: the version after a change this client has not seen.
+            body["expected_version"] = case.version + (version_mode == "stale")
+        stale = version_mode == "stale"
         response = self.clients[actor_key].post(
             f"/api/v1/cases/{case.pk}/transitions/{name}/", body, format="json"
         )
@@ -306,6 +312,8 @@ class CaseLifecycle(RuleBasedStateMachine):
 
         if not self.sees(actor, case):
             expected = 404
+        elif stale:
+            expected = 409
         elif not self.may_act(actor, case, name):
             expected = 403
         elif edge is None:
@@ -319,7 +327,9 @@ class CaseLifecycle(RuleBasedStateMachine):
         assert response.status_code == expected, (actor_key, name, case, body, answer)
         event(f"HTTP {expected}")
 
-        if expected == 409:
+        if expected == 409 and stale:
+            assert answer["version"] == case.version
+        elif expected == 409:
             assert set(answer["allowed"]) == self.allowed(actor, case), answer
         if expected != 200:
             return
