@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from complaints.models import Case, CaseEvent
 from complaints.roles import Role
 from complaints.services import intake_create
-from tests.cases.factories import make_intake_data, make_staff
+from tests.cases.factories import intake_payload, make_intake_data, make_staff
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -86,3 +86,34 @@ def test_exactly_one_of_several_conflicting_transitions_wins(with_version: bool)
     stored = Case.objects.get(pk=case.pk)
     assert stored.status == events[0].to_status == winners[0][2]["status"]
     assert stored.version == case.version + 1
+
+
+def test_one_work_order_registered_twice_at_once_becomes_one_case() -> None:
+    """Idempotent on the 12345 work-order number even when two operators
+    submit it at the same moment: the loser gets a field message, not a 500."""
+    operators = [make_staff(Role.HOTLINE_OPERATOR, "hotline-12345") for _ in range(4)]
+    barrier = threading.Barrier(len(operators))
+    results: list[Any] = [None] * len(operators)
+
+    def submit(i: int) -> None:
+        client = APIClient()
+        client.force_authenticate(operators[i])
+        try:
+            barrier.wait(timeout=30)
+            response = client.post(
+                "/api/v1/intakes/",
+                intake_payload(channel="12345", work_order_no="WO-2026-RACE"),
+                format="json",
+            )
+            results[i] = (response.status_code, response.json())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(operators))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(status for status, _ in results) == [201, 400, 400, 400], results
+    assert all("work_order_no" in body for status, body in results if status == 400)
+    assert Case.objects.filter(work_order_no="WO-2026-RACE").count() == 1
