@@ -246,3 +246,16 @@ def test_duplicate_candidates_accept_the_phone_as_typed(operator: Any) -> None:
     )
     assert list(found) == [case]
     assert not duplicate_candidates(phone="garbage", seller_key="", category=None).exists()
+
+
+def test_a_12345_order_split_in_two_keeps_its_number_on_the_complaint(operator: Any) -> None:
+    result = intake_create(
+        data=make_intake_data(kind="both", channel="12345", work_order_no="WO-SPLIT-1"),
+        actor=operator,
+    )
+    assert result.complaint is not None and result.report is not None
+    assert result.complaint.work_order_no == "WO-SPLIT-1"
+    assert result.report.work_order_no is None
+    # Both are 12345 work orders: each may be returned as misrouted (RULES.md §3).
+    for case in result.cases:
+        assert case.clocks.filter(kind="return_misrouted", stopped_on=None).exists()
