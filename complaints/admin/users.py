@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import StaffProfile
 
 
-class StaffProfileFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+class StaffProfileFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         is_staff = bool(getattr(self.instance, "is_staff", False))
@@ -28,7 +28,7 @@ class StaffProfileFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
             raise ValidationError(_("Every staff user belongs to an office: choose one."))
 
 
-class StaffProfileInline(admin.StackedInline):  # type: ignore[type-arg]
+class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     formset = StaffProfileFormSet
     can_delete = False
@@ -42,7 +42,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
     list_display = ("username", "staff_office", "is_staff", "is_active", "last_login")
     list_filter = ("is_staff", "is_active", "groups", "staff_profile__office__kind")
