@@ -37,10 +37,15 @@ from search.backends.base import (
 )
 from search.textmatch import query_terms
 
-#: Cardinality is exact below this many distinct values (hash-set counting
-#: before HyperLogLog takes over); 40000 is the engines' maximum. Cells are
-#: far smaller than this, and the database engine counts exactly anyway.
-CARDINALITY_PRECISION = 40000
+#: Distinct counts and weeks per cell come from a composite aggregation over
+#: (cell, value) pairs, paged: exact at any size, its heap and bucket count
+#: bounded by the page. A `cardinality` under each cell bucket reserves a
+#: hash table per cell and trips the node's request breaker past a few
+#: thousand cells; a weeks `terms` under each passes `search.max_buckets`.
+PAIRS_PAGE = 5000
+#: Cells named in one terms filter of a pairs request, well below the
+#: engines' `index.max_terms_count` (65536).
+PAIRS_KEYS = 10_000
 BUCKET_ORDER = [{"_count": "desc"}, {"_key": "asc"}]
 HIGHLIGHT_TAGS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
 
@@ -178,18 +183,32 @@ def filtered_search(query: SearchQuery) -> Search:
 
 
 def cells_body(spec: CellSpec) -> dict[str, Any]:
+    """The top cells by count with their weight sums: one bucket per cell.
+    Distinct counts and weeks come from `cell_pairs_body`."""
     s = filtered_search(spec.query)
     cells = s.aggs.bucket("cells", "terms", field=spec.field, size=spec.size, order=BUCKET_ORDER)
     cells.metric("weight", "sum", field="weight")
-    for name in spec.distinct:
-        cells.metric(
-            f"distinct_{name}",
-            "cardinality",
-            field=name,
-            precision_threshold=CARDINALITY_PRECISION,
-        )
-    if spec.weeks:
-        cells.bucket("weeks", "terms", field="week", size=1000, order={"_key": "asc"})
+    return dict(s.to_dict())
+
+
+def cell_pairs_body(
+    spec: CellSpec, keys: list[str], field: str, after: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One page of the (cell, `field` value) pairs among the given cells,
+    with their document counts: the pairs per cell are its exact distinct
+    values, and with field="week" its weekly counts. Documents missing
+    either field form no pair."""
+    s = filtered_search(spec.query).filter("terms", **{spec.field: keys})
+    params: dict[str, Any] = {
+        "size": PAIRS_PAGE,
+        "sources": [
+            {"cell": {"terms": {"field": spec.field}}},
+            {"value": {"terms": {"field": field}}},
+        ],
+    }
+    if after:
+        params["after"] = after
+    s.aggs.bucket("pairs", A("composite", **params))
     return dict(s.to_dict())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from abc import abstractmethod
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -218,23 +219,40 @@ class DslBackend(SearchBackend):
         )
 
     def aggregate_cells(self, spec: CellSpec) -> list[CellBucket]:
+        # The top cells first (one terms bucket per cell, cheap), then what
+        # needs a bucket per cell and value only for those cells, paged, so
+        # no request grows with the number of cells (see dsl.PAIRS_PAGE).
         response = self._search(dsl.cells_body(spec))
-        out = []
-        for bucket in response["aggregations"]["cells"]["buckets"]:
-            out.append(
-                CellBucket(
-                    key=str(bucket["key"]),
-                    count=int(bucket["doc_count"]),
-                    weight=round(float(bucket["weight"]["value"] or 0.0), 6),
-                    distinct={
-                        name: int(bucket[f"distinct_{name}"]["value"]) for name in spec.distinct
-                    },
-                    weeks={str(w["key"]): int(w["doc_count"]) for w in bucket["weeks"]["buckets"]}
-                    if spec.weeks
-                    else {},
-                )
+        buckets = response["aggregations"]["cells"]["buckets"]
+        keys = [str(b["key"]) for b in buckets]
+        distinct = {name: self._cell_pairs(spec, keys, name) for name in spec.distinct}
+        weeks = self._cell_pairs(spec, keys, "week") if spec.weeks else {}
+        return [
+            CellBucket(
+                key=key,
+                count=int(bucket["doc_count"]),
+                weight=round(float(bucket["weight"]["value"] or 0.0), 6),
+                distinct={name: len(distinct[name].get(key, {})) for name in spec.distinct},
+                weeks=dict(sorted(weeks.get(key, {}).items())),
             )
-        return out
+            for key, bucket in zip(keys, buckets, strict=True)
+        ]
+
+    def _cell_pairs(self, spec: CellSpec, keys: list[str], field: str) -> dict[str, dict[str, int]]:
+        """cell -> value of `field` -> documents, for the given cells."""
+        pairs: dict[str, dict[str, int]] = defaultdict(dict)
+        for start in range(0, len(keys), dsl.PAIRS_KEYS):
+            chunk = keys[start : start + dsl.PAIRS_KEYS]
+            after: dict[str, Any] | None = None
+            while True:
+                body = dsl.cell_pairs_body(spec, chunk, field, after)
+                page = self._search(body)["aggregations"]["pairs"]
+                for b in page["buckets"]:
+                    pairs[str(b["key"]["cell"])][str(b["key"]["value"])] = int(b["doc_count"])
+                after = page.get("after_key")
+                if after is None or len(page["buckets"]) < dsl.PAIRS_PAGE:
+                    break
+        return pairs
 
     def terms(self, field: str, query: SearchQuery, size: int = 50) -> list[FacetBucket]:
         response = self._search(dsl.terms_body(field, query, size))

@@ -2,11 +2,10 @@
 own interface (search.backends.base: `aggregate_cells`, `terms`), so the
 three engines answer from the same documents with the same ordering rules.
 
-Two things differ by engine (search/hotspots/queries.py): OpenSearch and
+One thing differs by engine (search/hotspots/queries.py): OpenSearch and
 Elasticsearch score emerging terms with `significant_terms`, where the
 database, which has no such aggregation, uses a smoothed log-ratio of term
-frequencies; and the engines' distinct counts (cardinality) are recounted
-exactly for the returned cells, where the database counts DISTINCT anyway.
+frequencies. Distinct counts are exact on every engine (`aggregate_cells`).
 """
 
 from __future__ import annotations
@@ -51,18 +50,8 @@ def to_search_query(f: Filters) -> SearchQuery:
 
 
 class HotspotData:
-    def __init__(self, backend: SearchBackend, *, distinct_budget: int | None = None) -> None:
+    def __init__(self, backend: SearchBackend) -> None:
         self.backend = backend
-        #: heap per distinct-count request on the engines (queries.py)
-        self.distinct_budget = distinct_budget
-
-    def _distinct(
-        self, query: SearchQuery, field: str, counts: dict[str, int], distinct: str
-    ) -> dict[str, int]:
-        from search.hotspots.queries import DISTINCT_BUDGET_BYTES, distinct_counts
-
-        budget = self.distinct_budget or DISTINCT_BUDGET_BYTES
-        return distinct_counts(self.backend, query, field, counts, distinct, budget=budget)
 
     @property
     def is_remote(self) -> bool:
@@ -70,27 +59,22 @@ class HotspotData:
 
     def cell_rows(self, filters: Filters, field: str, *, size: int = MAX_CELLS) -> list[CellRow]:
         """Cells of one precomputed key, count descending then key, with the
-        number of distinct complainants and of weeks present.
-
-        On the engines the distinct counts come from a second, batched
-        request whose precision fits the cells (queries.distinct_counts);
-        the database counts DISTINCT in the same aggregation."""
-        query = to_search_query(filters)
-        distinct = () if self.is_remote else ("complainant_hash",)
+        number of distinct complainants (exact, RULES.md §7) and of weeks
+        present."""
         buckets = self.backend.aggregate_cells(
-            CellSpec(field=field, query=query, size=size, distinct=distinct, weeks=True)
-        )
-        if self.is_remote:
-            people = self._distinct(
-                query, field, {b.key: b.count for b in buckets}, "complainant_hash"
+            CellSpec(
+                field=field,
+                query=to_search_query(filters),
+                size=size,
+                distinct=("complainant_hash",),
+                weeks=True,
             )
-        else:
-            people = {b.key: b.distinct.get("complainant_hash", 0) for b in buckets}
+        )
         return [
             CellRow(
                 key=b.key,
                 count=b.count,
-                distinct_complainants=people.get(b.key, 0),
+                distinct_complainants=b.distinct["complainant_hash"],
                 weeks=sum(1 for n in b.weeks.values() if n > 0),
                 weighted=b.weight,
             )
@@ -139,34 +123,24 @@ class HotspotData:
     def brand_spreads(self, filters: Filters, *, min_sellers: int = 1) -> list[BrandSpread]:
         """Sellers and counties per brand, for brands with at least
         `min_sellers` signals (fewer cannot come from that many sellers)."""
-        query = to_search_query(filters)
-        spread_fields = ("seller_key", "region_county")
         buckets = self.backend.aggregate_cells(
             CellSpec(
                 field="brand_key",
-                query=query,
+                query=to_search_query(filters),
                 size=MAX_CELLS,
-                distinct=() if self.is_remote else spread_fields,
+                distinct=("seller_key", "region_county"),
                 weeks=False,
             )
         )
-        buckets = [b for b in buckets if b.key and b.count >= min_sellers]
-        if self.is_remote:
-            counts = {b.key: b.count for b in buckets}
-            per_field = {
-                name: self._distinct(query, "brand_key", counts, name) for name in spread_fields
-            }
-            distinct = {b.key: {n: per_field[n][b.key] for n in spread_fields} for b in buckets}
-        else:
-            distinct = {b.key: b.distinct for b in buckets}
         return [
             BrandSpread(
                 brand_key=b.key,
                 count=b.count,
-                sellers=distinct[b.key].get("seller_key", 0),
-                counties=distinct[b.key].get("region_county", 0),
+                sellers=b.distinct["seller_key"],
+                counties=b.distinct["region_county"],
             )
             for b in buckets
+            if b.key and b.count >= min_sellers
         ]
 
     def weekly(self, filters: Filters) -> dict[str, int]:
@@ -180,18 +154,6 @@ class HotspotData:
             b.key: b.count
             for b in self.backend.terms("region_county", to_search_query(filters), size=1000)
         }
-
-    def exact_distinct_complainants(
-        self, filters: Filters, field: str, keys: list[str]
-    ) -> dict[str, int] | None:
-        """An exact recount for the given cells where the engine's distinct
-        count is an estimate (cardinality); None where it is exact already
-        (the database counts DISTINCT)."""
-        if not self.is_remote:
-            return None
-        from search.hotspots.queries import exact_distinct_complainants
-
-        return exact_distinct_complainants(self.backend, to_search_query(filters), field, keys)
 
     def emerging_terms(self, foreground: Filters, background: Filters, size: int) -> list[Term]:
         if self.is_remote:

@@ -4,7 +4,7 @@ the county map and emerging terms (RULES.md §7)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -57,13 +57,6 @@ def hotspot_report(query: HotspotQuery, *, backend: SearchBackend | None = None)
     cells = build_cells(rows, previous, query=query, surging=surging, spreading=spreading)
     total = len(cells)
     top = cells[: query.limit]
-    exact = data.exact_distinct_complainants(window, query.cell_field, [c.key for c in top])
-    if exact is not None and any(exact[c.key] != c.distinct_complainants for c in top):
-        # Re-score and re-flag the returned cells on the exact counts.
-        recounted = [
-            replace(row, distinct_complainants=exact[row.key]) for row in rows if row.key in exact
-        ]
-        top = build_cells(recounted, previous, query=query, surging=surging, spreading=spreading)
     return HotspotReport(
         query=query,
         cells=top,

@@ -391,33 +391,17 @@ def test_ties_break_by_count_then_key(backend: SearchBackend, db: None) -> None:
 
 
 @pytest.mark.services
-def test_distinct_complainants_are_recounted_exactly(backend: SearchBackend, db: None) -> None:
+def test_distinct_counts_are_exact(backend: SearchBackend, db: None) -> None:
+    """Distinct complainants, sellers and counties are exact on every engine
+    (RULES.md §7), for every cell, not only the returned top ones."""
     q = query(patterns_only=False)
-    rows = ref_rows(DOCS, q.window, q.cell_field)
-    keys = [r.key for r in rows]
-    exact = HotspotData(backend).exact_distinct_complainants(q.window, q.cell_field, keys)
-    counted = {r.key: r.distinct_complainants for r in rows}
-    if exact is None:  # the database counts DISTINCT in the aggregation itself
-        exact = {
-            r.key: r.distinct_complainants
-            for r in HotspotData(backend).cell_rows(q.window, q.cell_field)
-        }
-    assert exact == counted
-
-
-@pytest.mark.services
-def test_distinct_counts_hold_in_small_batches(backend: SearchBackend, db: None) -> None:
-    """The engines count distinct values in batches sized to a heap budget
-    (a single request at full precision over many cells trips the node's
-    memory breaker); a budget of a few cells per batch changes nothing."""
-    q = query(patterns_only=False)
-    small = HotspotData(backend, distinct_budget=4096)
-    rows = sorted(small.cell_rows(q.window, q.cell_field), key=lambda r: r.key)
+    data = HotspotData(backend)
+    rows = sorted(data.cell_rows(q.window, q.cell_field), key=lambda r: r.key)
     expected = sorted(ref_rows(DOCS, q.window, q.cell_field), key=lambda r: r.key)
     assert [(r.key, r.count, r.distinct_complainants, r.weeks) for r in rows] == [
         (r.key, r.count, r.distinct_complainants, r.weeks) for r in expected
     ]
-    spreads_found = {b.brand_key: b for b in small.brand_spreads(q.window)}
+    spreads_found = {b.brand_key: b for b in data.brand_spreads(q.window)}
     assert spreads_found == {b.brand_key: b for b in ref_spreads(DOCS, q.window)}
 
 
