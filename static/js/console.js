@@ -9,7 +9,9 @@
   document.addEventListener("keydown", function (ev) {
     if (!ev.altKey || ev.ctrlKey || ev.metaKey || !ev.key || ev.key.length !== 1) return;
     var key = ev.key.toLowerCase();
-    var target = document.querySelector("[accesskey='" + key + "']");
+    // The page's own keys win over the navigation's.
+    var selector = "[accesskey='" + key + "']";
+    var target = document.querySelector("main " + selector) || document.querySelector(selector);
     if (!target) return;
     ev.preventDefault();
     if (target.type === "submit" && target.form) {
