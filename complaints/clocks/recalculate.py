@@ -2,44 +2,30 @@
 
 A clock whose window ran into an unloaded year was counted weekends-only
 (docs/holidays.md). When an administrator loads that year, the clocks still
-running are counted again on the new calendar, keeping the pauses they had.
+running are counted again on the new calendar from their start, length and
+the days they have spent paused (paused_days), just as if the year had been
+loaded all along.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from complaints.clocks.calendar import ONE_DAY, WorkCalendar, add_days
+from complaints.clocks.calendar import WorkCalendar
+from complaints.clocks.services import clock_deadline
 from complaints.models.cases import CaseClock
-from complaints.models.rules import DayUnit
 
 
 def clocks_recalculate(*, before: WorkCalendar, after: WorkCalendar) -> int:
-    """Recounts every running provisional clock from `before` onto `after`;
-    runs in the caller's transaction and returns the clocks changed."""
+    """Recounts every running provisional clock on `after`; runs in the
+    caller's transaction and returns the clocks changed. `before` is the
+    calendar the clocks were counted on, kept for the callers' symmetry: the
+    recount no longer needs it."""
+    del before
     changed = 0
     clocks = CaseClock.objects.select_for_update().filter(stopped_on__isnull=True, provisional=True)
     for clock in clocks.order_by("pk"):
-        due = _recount(clock, before=before, after=after)
-        provisional = not after.window_is_known(clock.started_on, due)
-        if (due, provisional) != (clock.due_on, clock.provisional):
-            clock.due_on, clock.provisional = due, provisional
+        deadline = clock_deadline(clock, calendar=after)
+        if (deadline.due_on, deadline.provisional) != (clock.due_on, clock.provisional):
+            clock.due_on, clock.provisional = deadline.due_on, deadline.provisional
             clock.save(update_fields=["due_on", "provisional"])
             changed += 1
     return changed
-
-
-def _recount(clock: CaseClock, *, before: WorkCalendar, after: WorkCalendar) -> dt.date:
-    if clock.unit == DayUnit.WORKING:
-        # Under the old calendar the due date is the (length + paused)-th
-        # working day after the start; keep that count, move it onto the new one.
-        total = before.working_days_between(clock.started_on, clock.due_on)
-        return add_days(
-            start=clock.started_on, amount=total, unit=clock.unit, calendar=after
-        ).due_on
-    # Calendar days do not change; only where art. 203 moves the end does.
-    floor = clock.started_on + dt.timedelta(days=clock.amount)
-    end = clock.due_on
-    while end - ONE_DAY >= floor and not before.is_workday(end - ONE_DAY):
-        end -= ONE_DAY
-    return after.next_workday(end)

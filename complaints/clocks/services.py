@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from complaints.clocks.calendar import ONE_DAY, WorkCalendar, add_days
+from complaints.clocks.calendar import Deadline, WorkCalendar, add_days
 from complaints.models.cases import CaseClock, CaseKind, Channel
-from complaints.models.rules import ClockKind, ClockRule, DayUnit
+from complaints.models.rules import ClockKind, ClockRule
 
 if TYPE_CHECKING:
     from complaints.models.cases import Case
@@ -245,36 +245,38 @@ def clock_pause(*, clock: CaseClock, on: dt.date) -> None:
 
 
 def clock_resume(*, clock: CaseClock, on: dt.date, calendar: WorkCalendar | None = None) -> None:
-    """Pushes the due date out by the paused span (paused_on, on] counted in
-    the clock's own unit, so that the clock does not run while paused."""
+    """Adds the paused span (paused_on, on], counted in the clock's own unit,
+    to paused_days and derives the due date afresh, so that the clock does
+    not run while paused."""
     if clock.paused_on is None:
         return
     cal = calendar if calendar is not None else WorkCalendar.load()
     paused = cal.units_between(clock.paused_on, on, clock.unit)
+    fields = ["paused_on"]
     if paused:
-        if clock.unit == DayUnit.CALENDAR:
-            # Extend the period itself, then move its end off a rest day again
-            # (art. 203): extending the already-moved due date would add the
-            # holiday run a second time.
-            due = cal.next_workday(_calendar_period_end(clock, cal) + dt.timedelta(days=paused))
-        else:
-            due = add_days(start=clock.due_on, amount=paused, unit=clock.unit, calendar=cal).due_on
-        clock.provisional = clock.provisional or not cal.window_is_known(clock.due_on, due)
-        clock.due_on = due
+        clock.paused_days += paused
+        deadline = clock_deadline(clock, calendar=cal)
+        # An extension inherits the provisional start of its base clock, which
+        # its own window cannot see; only a recount on a new calendar clears it.
+        clock.provisional = clock.provisional or deadline.provisional
+        clock.due_on = deadline.due_on
+        fields += ["paused_days", "due_on", "provisional"]
     clock.paused_on = None
-    clock.save(update_fields=["paused_on", "due_on", "provisional"])
+    clock.save(update_fields=fields)
 
 
-def _calendar_period_end(clock: CaseClock, cal: WorkCalendar) -> dt.date:
-    """The last day of a calendar-day period before art. 203 moved it onto
-    `due_on`: the earliest day, not before started_on + amount, from which the
-    rest days up to `due_on` run. Exact for a first pause; after several pauses
-    it can only err towards the earlier end, never beyond the current due date."""
-    floor = clock.started_on + dt.timedelta(days=clock.amount)
-    end = clock.due_on
-    while end - ONE_DAY >= floor and not cal.is_workday(end - ONE_DAY):
-        end -= ONE_DAY
-    return end
+def clock_deadline(clock: CaseClock, *, calendar: WorkCalendar) -> Deadline:
+    """The clock's due date from first principles: its length plus the days
+    it spent paused, counted from its start. Extending the current due date
+    instead would apply art. 203 at every pause: a calendar-day period whose
+    end was moved off a rest day would then be extended from the moved day,
+    or lose the move, depending on the pauses."""
+    return add_days(
+        start=clock.started_on,
+        amount=clock.amount + clock.paused_days,
+        unit=clock.unit,
+        calendar=calendar,
+    )
 
 
 def clock_stop(*, clock: CaseClock, on: dt.date, calendar: WorkCalendar | None = None) -> None:

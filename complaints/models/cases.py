@@ -491,7 +491,7 @@ class Case(models.Model):
 
 class CaseClock(models.Model):
     """One legal deadline of one case. Pauses push the due date out by the
-    paused span, counted in the clock's own unit."""
+    paused span, counted in the clock's own unit (see paused_days)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
     kind = models.CharField(max_length=40, choices=ClockKind.choices)
@@ -500,6 +500,10 @@ class CaseClock(models.Model):
     started_on = models.DateField()
     due_on = models.DateField()
     paused_on = models.DateField(null=True, blank=True)
+    # Days of the clock's unit spent paused so far (pauses already resumed):
+    # the due date is re-derived from started_on, amount and this total, so
+    # that the art. 203 move off a rest day applies once, at the very end.
+    paused_days = models.PositiveIntegerField(default=0)
     stopped_on = models.DateField(null=True, blank=True)
     # The due date relies on weekends-only counting past the loaded calendar.
     provisional = models.BooleanField(default=False)
