@@ -5,6 +5,7 @@ under test reads (RULES.md §3; Civil Code arts. 201 and 203)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import chinese_calendar
 
@@ -52,3 +53,40 @@ def rule_set_in_force(day: dt.date) -> RuleSet:
     found = RuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
     assert found is not None
     return found
+
+
+def oracle_period_end(
+    start: dt.date,
+    amount: int,
+    unit: str,
+    pauses: list[tuple[dt.date, dt.date]],
+    is_workday: Callable[[dt.date], bool] = oracle_is_workday,
+) -> dt.date:
+    """The day the `amount`-th unpaused day of `unit` falls on, counted day by
+    day from the day after `start` (art. 201) and skipping the days
+    (paused_on, resumed_on] of every pause; no art. 203 move."""
+    day, left = start, amount
+    while left:
+        day += ONE_DAY
+        if any(p < day <= r for p, r in pauses):
+            continue
+        if unit == "calendar" or is_workday(day):
+            left -= 1
+    return day
+
+
+def oracle_due_with_pauses(
+    start: dt.date,
+    amount: int,
+    unit: str,
+    pauses: list[tuple[dt.date, dt.date]],
+    is_workday: Callable[[dt.date], bool] = oracle_is_workday,
+) -> dt.date:
+    """oracle_period_end, then a calendar-day period ending on a rest day
+    moves to the next working day, once (art. 203). Exact when every pause
+    began before the period had run out."""
+    day = oracle_period_end(start, amount, unit, pauses, is_workday)
+    if unit == "calendar" and amount:
+        while not is_workday(day):
+            day += ONE_DAY
+    return day

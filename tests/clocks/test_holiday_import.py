@@ -12,9 +12,15 @@ from typing import Any
 import chinese_calendar
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from complaints.clocks import add_days, clocks_on_intake, clocks_on_transition
+from complaints.clocks import WorkCalendar, add_days, clocks_on_intake, clocks_on_transition
+from complaints.clocks.recalculate import clocks_recalculate
 from complaints.models import CalendarDay, CalendarYear, Case, CaseClock
+
+from .oracle import oracle_due_with_pauses
 
 # A made-up notice for 2027 (the format is what matters here).
 NOTICE_2027 = [
@@ -173,3 +179,110 @@ def test_loading_a_year_recounts_the_provisional_clocks_it_settles(
     assert verification.due_on == working_days_after(received, 15)
     # The notice makes Sat 02-13 a make-up working day: the period ends there.
     assert mediation.due_on == dt.date(2027, 2, 13)
+
+
+def calendars_around_2027() -> tuple[WorkCalendar, WorkCalendar, Callable[[dt.date], bool]]:
+    """The calendar as loaded, the same with NOTICE_2027 loaded too, and an
+    independent workday test for the latter (the package, then the notice)."""
+    before = WorkCalendar.load()
+    assert 2027 not in before.known_years
+    notice = {dt.date.fromisoformat(d): w == "true" for d, w, _n in NOTICE_2027}
+    after = WorkCalendar(
+        exceptions={**dict(CalendarDay.objects.values_list("date", "is_workday")), **notice},
+        known_years=[*before.known_years, 2027],
+    )
+
+    def is_workday(day: dt.date) -> bool:
+        if day.year <= 2026:
+            return bool(chinese_calendar.is_workday(day))
+        return notice.get(day, day.weekday() < 5)
+
+    return before, after, is_workday
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    accepted=st.dates(min_value=dt.date(2026, 10, 15), max_value=dt.date(2026, 12, 31)),
+    received=st.dates(min_value=dt.date(2026, 12, 1), max_value=dt.date(2026, 12, 28)),
+    plan=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=25), st.integers(min_value=0, max_value=30)),
+        max_size=4,
+    ),
+    loaded_after=st.integers(min_value=0, max_value=4),
+)
+# 12-01 + 60 + 15 paused = Sun 2027-02-14, the day after the make-up Saturday:
+# the period ends Mon 02-15 on either calendar, while the make-up day must not
+# pull it back to 02-13.
+@example(
+    accepted=dt.date(2026, 12, 1), received=dt.date(2026, 12, 1), plan=[(10, 15)], loaded_after=1
+)
+def test_recounting_after_a_year_is_loaded_equals_counting_with_it_from_the_start(
+    postgres: None,
+    make_case: Callable[..., Case],
+    accepted: dt.date,
+    received: dt.date,
+    plan: list[tuple[int, int]],
+    loaded_after: int,
+) -> None:
+    """Paused clocks counted weekends-only into 2027 and recounted when 2027 is
+    loaded (after `loaded_after` pauses) end where the same clocks counted
+    with 2027 loaded all along end, and where a day-by-day count puts them
+    (RULES.md §3; Civil Code arts. 201, 203)."""
+    before, after, is_workday = calendars_around_2027()
+    with transaction.atomic():
+        # Order 121 mediation: 60 calendar days from acceptance.
+        late, early = (make_case(received_on=dt.date(2026, 4, 15)) for _ in range(2))
+        # Acceptance: 7 working days from receipt.
+        late_wd, early_wd = (make_case(received_on=received) for _ in range(2))
+        for case, cal in ((late, before), (early, after)):
+            clocks_on_transition(case=case, action="accept", on=accepted, calendar=cal)
+        for case, cal in ((late_wd, before), (early_wd, after)):
+            clocks_on_intake(case=case, on=received, calendar=cal)
+
+        calendar_pauses: list[tuple[dt.date, dt.date]] = []
+        working_pauses: list[tuple[dt.date, dt.date]] = []
+        day, ran, day_wd = accepted, 0, received
+        for step, (run, paused_for) in enumerate(plan):
+            if step == loaded_after:
+                clocks_recalculate(before=before, after=after)
+            cal = after if step >= loaded_after else before
+            # Each pause begins while its period still runs.
+            run = min(run, 59 - ran)
+            ran += run
+            asked, answered = (
+                day + dt.timedelta(days=run),
+                day + dt.timedelta(days=run + paused_for),
+            )
+            for case, c in ((late, cal), (early, after)):
+                clocks_on_transition(case=case, action="request_inspection", on=asked, calendar=c)
+                clocks_on_transition(case=case, action="resume_mediation", on=answered, calendar=c)
+            calendar_pauses.append((asked, answered))
+            day = answered
+            # A working-day pause is counted when it ends; one counted before
+            # the import lies in the past, in loaded years.
+            wd_clock = CaseClock.objects.get(case=early_wd, kind="acceptance")
+            asked = day_wd + dt.timedelta(days=min(run, 3))
+            answered = asked + dt.timedelta(days=paused_for)
+            if asked >= wd_clock.due_on or (cal is before and answered.year > 2026):
+                continue
+            for case, c in ((late_wd, cal), (early_wd, after)):
+                clocks_on_transition(case=case, action="request_materials", on=asked, calendar=c)
+                clocks_on_transition(case=case, action="receive_materials", on=answered, calendar=c)
+            working_pauses.append((asked, answered))
+            day_wd = answered
+        clocks_recalculate(before=before, after=after)
+
+        for (late_case, early_case), kind, start, pauses in (
+            ((late, early), "mediation", accepted, calendar_pauses),
+            ((late_wd, early_wd), "acceptance", received, working_pauses),
+        ):
+            recounted = CaseClock.objects.get(case=late_case, kind=kind)
+            fresh = CaseClock.objects.get(case=early_case, kind=kind)
+            assert (recounted.due_on, recounted.paused_days) == (fresh.due_on, fresh.paused_days)
+            assert recounted.provisional is fresh.provisional is False
+            assert fresh.due_on == oracle_due_with_pauses(
+                start, fresh.amount, fresh.unit, pauses, is_workday
+            )
+        transaction.set_rollback(True)

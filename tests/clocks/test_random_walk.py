@@ -16,7 +16,12 @@ from hypothesis import strategies as st
 from complaints.clocks import WorkCalendar, clocks_on_intake, clocks_on_transition
 from complaints.models import FINAL_STATES, Case, CaseClock, Office
 
-from .oracle import oracle_add_calendar_days, oracle_working_days_in
+from .oracle import (
+    oracle_add_calendar_days,
+    oracle_due_with_pauses,
+    oracle_period_end,
+    oracle_working_days_in,
+)
 
 MakeCase = Callable[..., Case]
 
@@ -77,7 +82,8 @@ def test_random_paths_keep_the_clock_invariants(
         offices = (case.office, elsewhere)
         clocks_on_intake(case=case, on=received, calendar=calendar)
         paused_units: dict[int, int] = {}
-        pauses: dict[int, int] = {}
+        pauses: dict[int, list[tuple[dt.date, dt.date]]] = {}
+        late_pause: set[int] = set()
         last_due: dict[int, dt.date] = {}
         day = received
         for _step in range(data.draw(st.integers(min_value=1, max_value=12), label="steps")):
@@ -99,19 +105,30 @@ def test_random_paths_keep_the_clock_invariants(
                         if clock.unit == "working"
                         else (day - paused_on).days
                     )
-                    pauses[clock.pk] = pauses.get(clock.pk, 0) + 1
+                    # A pause begun once the period had run out (an overdue
+                    # clock) has no day-by-day answer to compare with.
+                    if paused_on >= oracle_period_end(
+                        clock.started_on, clock.amount, clock.unit, pauses.get(clock.pk, [])
+                    ):
+                        late_pause.add(clock.pk)
+                    pauses.setdefault(clock.pk, []).append((paused_on, day))
                 # Deadlines only ever move out.
                 assert clock.due_on >= last_due.get(clock.pk, clock.due_on)
                 last_due[clock.pk] = clock.due_on
                 # The clock ran exactly its length: paused days do not count.
                 extra = paused_units.get(clock.pk, 0)
+                assert clock.paused_days == extra
                 if clock.unit == "working":
                     assert oracle_working_days_in(clock.started_on, clock.due_on) == (
                         clock.amount + extra
                     )
-                elif pauses.get(clock.pk, 0) <= 1:
+                else:
                     assert clock.due_on == oracle_add_calendar_days(
                         clock.started_on, clock.amount + extra
+                    )
+                if clock.pk not in late_pause:
+                    assert clock.due_on == oracle_due_with_pauses(
+                        clock.started_on, clock.amount, clock.unit, pauses.get(clock.pk, [])
                     )
                 if clock.paused_on is not None:
                     assert clock.stopped_on is None
