@@ -24,8 +24,7 @@ services-stop:
 	scripts/services.sh stop
 
 messages:
-	cd complaints && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore='.venv/*'
-	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore='.venv/*'
+	scripts/messages.sh
 
 bench:
 	scripts/bench.sh

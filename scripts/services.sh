@@ -37,6 +37,7 @@ ensure_packages() {
   command -v java >/dev/null || need_install+=(default-jre-headless)
   command -v mvn >/dev/null || need_install+=(maven)
   command -v curl >/dev/null || need_install+=(curl)
+  command -v msgfmt >/dev/null || need_install+=(gettext)
   if [ ${#need_install[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
       log "missing packages: ${need_install[*]}; install them (sudo apt-get install ${need_install[*]}) and run again"

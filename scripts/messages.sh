@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Extracts the messages of each app (into APP/locale) and of the templates and
+# settings (into locale/), then compiles them. Fill the new msgstr lines of
+# the .po files, run it again, and commit both .po and .mo.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export DJANGO_DEBUG=1
+py=$root/.venv/bin/python
+for app in complaints search; do
+  (cd "$app" && "$py" ../manage.py makemessages -l zh_Hans --no-obsolete >/dev/null)
+done
+"$py" manage.py makemessages -l zh_Hans --no-obsolete \
+  --ignore='complaints/*' --ignore='search/*' --ignore='arbitration/*' --ignore='supervisors/*' \
+  --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' --ignore='scripts/*' --ignore='var/*' \
+  --ignore='staticfiles/*' --ignore='docs/*' >/dev/null
+"$py" manage.py compilemessages --ignore='.venv/*' >/dev/null
+grep -c '^msgstr ""$' */locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po \
+  | sed 's/^/empty msgstr (the header counts once): /'
