@@ -8,12 +8,13 @@ cd "$root"
 export DJANGO_DEBUG=1
 py=$root/.venv/bin/python
 for app in complaints search; do
-  (cd "$app" && "$py" ../manage.py makemessages -l zh_Hans --no-obsolete >/dev/null)
+  (cd "$app" && "$py" ../manage.py makemessages -l zh_Hans --no-obsolete --no-wrap >/dev/null)
 done
-"$py" manage.py makemessages -l zh_Hans --no-obsolete \
+"$py" manage.py makemessages -l zh_Hans --no-obsolete --no-wrap \
   --ignore='complaints/*' --ignore='search/*' --ignore='arbitration/*' --ignore='supervisors/*' \
   --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' --ignore='scripts/*' --ignore='var/*' \
   --ignore='staticfiles/*' --ignore='docs/*' >/dev/null
 "$py" manage.py compilemessages --ignore='.venv/*' >/dev/null
-grep -c '^msgstr ""$' */locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po \
-  | sed 's/^/empty msgstr (the header counts once): /'
+for po in */locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po; do
+  printf "%s: " "$po"; msgfmt --statistics -o /dev/null "$po" 2>&1
+done
