@@ -129,6 +129,30 @@ def chromium_path() -> str:
     return path
 
 
+#: Headless Chromium on a closed network: no background connections to fail.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(chromium_path: str) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (it cannot download its own)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
 @pytest.fixture
 def celery_worker(transactional_postgres: None, redis_url: str) -> Iterator[str]:
     """A real Celery worker process on a queue of its own, reading the test

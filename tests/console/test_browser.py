@@ -23,14 +23,6 @@ from tests.cases.factories import make_intake_data, make_staff, mobile
 pytestmark = pytest.mark.browser
 T = TypeVar("T")
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PASSWORD = "pw-for-tests-only"
 WAIT_MS = 20_000
 
@@ -97,18 +89,6 @@ def _application() -> Any:
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
     return ASGIStaticFilesHandler(get_default_application())
-
-
-@pytest.fixture
-def browser(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def _login(browser: Any, base: str, username: str) -> Any:

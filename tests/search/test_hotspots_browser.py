@@ -24,14 +24,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 WAIT_MS = 20_000
 
 
@@ -56,27 +48,21 @@ def indexed(
 
 
 @pytest.fixture
-def page(chromium_path: str, live_server: Any, indexed: SearchBackend) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+def page(live_server: Any, indexed: SearchBackend, browser: Any) -> Any:
+    # The database work (indexed) runs before Playwright starts its event loop.
     client = Client()
     client.force_login(make_staff(Role.ENFORCEMENT_OFFICER))
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.add_cookies(
-                [
-                    {
-                        "name": django_settings.SESSION_COOKIE_NAME,
-                        "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                        "url": live_server.url,
-                    }
-                ]
-            )
-            yield context.new_page()
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context.new_page()
 
 
 def test_the_page_draws_the_cells_charts_and_drills_down(

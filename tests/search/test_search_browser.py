@@ -15,19 +15,12 @@ from search.backends.base import SearchQuery
 from search.selectors import SOURCE_LABELS
 from search.sync import rebuild_index
 from tests.cases.factories import make_staff
+from tests.conftest import CHROMIUM_ARGS
 from tests.search.seed import documents, expected_ids, seed_cases
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
 ]
 WAIT_MS = 20_000
 PASSWORD = "pw-for-browser-tests"
