@@ -32,6 +32,23 @@ def engine_backend(request: pytest.FixtureRequest, name: str, label: str) -> Sea
     return get_backend(name, url, prefix=f"{settings.SEARCH_INDEX_PREFIX}-{label}-{name}")
 
 
+def engine_holding(
+    request: pytest.FixtureRequest, label: str, docs: list[dict[str, Any]], db_blocker: Any
+) -> Iterator[SearchBackend]:
+    """Module-scoped engines: request.param's engine with an index of its own
+    holding `docs`, dropped after the module."""
+    with db_blocker.unblock():
+        engine = engine_backend(request, request.param, label)
+        engine.drop()
+        engine.ensure_index()
+        result = engine.index_documents(docs)
+        assert result.failed == 0, result.errors
+        engine.refresh()
+    yield engine
+    with db_blocker.unblock():
+        engine.drop()
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[int]]:
     """Cases committed once for the whole module, removed afterwards."""

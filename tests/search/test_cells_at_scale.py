@@ -20,7 +20,7 @@ import pytest
 from search.backends import SearchBackend
 from search.backends.base import CellBucket, CellSpec, SearchQuery
 from search.backends.dsl import PAIRS_PAGE
-from tests.search.conftest import ENGINES, engine_backend
+from tests.search.conftest import ENGINES, engine_holding
 from tests.search.test_hotspots import CITY_OF, END, make_doc
 
 #: Enough cells that one cardinality per cell trips a 1 GB node's breaker.
@@ -61,16 +61,7 @@ DOCS = synthetic_documents()
 def backend(
     request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
 ) -> Iterator[SearchBackend]:
-    with django_db_blocker.unblock():
-        engine = engine_backend(request, request.param, "scale")
-        engine.drop()
-        engine.ensure_index()
-        result = engine.index_documents(DOCS)
-        assert result.failed == 0, result.errors
-        engine.refresh()
-    yield engine
-    with django_db_blocker.unblock():
-        engine.drop()
+    yield from engine_holding(request, "scale", DOCS, django_db_blocker)
 
 
 def recount(field: str, size: int) -> list[CellBucket]:

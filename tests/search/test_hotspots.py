@@ -43,7 +43,7 @@ from search.hotspots.selectors import (
     hotspot_report,
     hotspot_trend,
 )
-from tests.search.conftest import ENGINES, engine_backend
+from tests.search.conftest import ENGINES, engine_holding
 
 CITY_OF = {"430102": "430100", "430103": "430100", "430202": "430200", "430203": "430200"}
 CATEGORY_PATHS = {
@@ -313,16 +313,7 @@ def backend(
     request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
 ) -> Iterator[SearchBackend]:
     """Each engine with its own index holding DOCS."""
-    with django_db_blocker.unblock():
-        engine = engine_backend(request, request.param, "hot")
-        engine.drop()
-        engine.ensure_index()
-        result = engine.index_documents(DOCS)
-        assert result.failed == 0, result.errors
-        engine.refresh()
-    yield engine
-    with django_db_blocker.unblock():
-        engine.drop()
+    yield from engine_holding(request, "hot", DOCS, django_db_blocker)
 
 
 QUERIES = [
