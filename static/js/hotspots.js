@@ -41,7 +41,9 @@
   }
 
   async function getJSON(url) {
-    const resp = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    // The API answers in the language asked for: ask for the page's own.
+    const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang };
+    const resp = await fetch(url, { headers, credentials: "same-origin" });
     const body = await resp.json().catch(() => null);
     if (!resp.ok) { showErrors(body); throw new Error(String(resp.status)); }
     errors.textContent = "";
@@ -93,8 +95,11 @@
     const el = document.getElementById("hotspot-trend");
     trendChart = trendChart || window.echarts.init(el);
     const series = [{ name: i18n.all, type: "line", data: data.trend.total, smooth: true }];
+    // Officers read places, categories and sellers, not cell keys.
+    const labels = Object.fromEntries(data.cells.map((c) =>
+      [c.key, c.region_name + " · " + c.category_name + " · " + c.subject]));
     for (const [key, counts] of Object.entries(data.trend.cells)) {
-      series.push({ name: key, type: "line", data: counts });
+      series.push({ name: labels[key] || key, type: "line", data: counts });
     }
     trendChart.setOption({
       tooltip: { trigger: "axis" },
