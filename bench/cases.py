@@ -51,8 +51,8 @@ def _deadlines() -> tuple[Fn, Fn]:
 def _routing() -> tuple[Fn, Fn]:
     """Competent office for every county × category: a query per lookup against
     the rules loaded once into a dictionary."""
-    from complaints.models import ProductCategory, Region, RoutingRule
-    from complaints.routing import competent_office
+    from core.models import ProductCategory, Region, RoutingRule
+    from core.routing import competent_office
 
     counties = list(Region.objects.filter(level="county").select_related("parent__parent"))
     categories = list(ProductCategory.objects.select_related("parent"))

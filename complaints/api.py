@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints.models import Case, CaseClock
+from complaints.models import Case
 from complaints.selectors import case_list, cases_visible_to
 from complaints.serializers import (
     CaseDetailSerializer,
@@ -40,6 +40,7 @@ from complaints.services import (
     case_transition,
     intake_create,
 )
+from core.models import Clock
 
 
 def validation_error_body(exc: ValidationError) -> dict[str, Any]:
@@ -77,7 +78,7 @@ class ServiceErrorsMixin:
 
 
 def _with_clocks(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.prefetch_related(Prefetch("clocks", queryset=CaseClock.objects.order_by("due_on")))
+    return qs.prefetch_related(Prefetch("clocks", queryset=Clock.objects.order_by("due_on")))
 
 
 LIST_PARAMETERS = [

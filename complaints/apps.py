@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +7,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and reports")
 
     def ready(self) -> None:
-        from complaints.roles import sync_roles
+        from complaints.models import Case
+        from complaints.notifications import on_case_changed
+        from core.signals import entity_changed
 
-        # Runs after every app so that the admin role sees the permissions of all apps.
-        post_migrate.connect(sync_roles, dispatch_uid="complaints.sync_roles")
+        # Every recorded change of a case reaches its live tracking page.
+        entity_changed.connect(on_case_changed, sender=Case, dispatch_uid="complaints.live")

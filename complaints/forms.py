@@ -11,22 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import (
-    Case,
-    CaseKind,
-    Channel,
-    Ground,
-    Office,
-    ProblemType,
-    ProductCategory,
-    Region,
-    Status,
-)
-from complaints.validators import (
-    normalize_mainland_phone,
-    validate_credit_code,
-    validate_id_number,
-)
+from complaints.models import Case, CaseKind, Channel, Status
+from core.models import Ground, Office, ProblemType, ProductCategory, Region
+from core.validators import normalize_mainland_phone, validate_credit_code, validate_id_number
 
 # Material with both a claim and a tip is split into a linked complaint and
 # report (RULES.md §2).

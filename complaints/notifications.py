@@ -1,5 +1,5 @@
 """Side effects of a case change that run after the commit: the live tracking
-push to the consumer's page. Payloads carry no personal data (RULES.md §10)."""
+push to the consumer's page. Payloads carry no personal data (个人信息保护法)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 
 from complaints.consumers import tracking_group
 from complaints.models import Case
@@ -43,6 +42,6 @@ def push_case_changed(case_id: int) -> None:
         logger.exception("tracking push failed for case %s", case_id)
 
 
-def schedule_case_changed(case: Case) -> None:
-    case_id = case.pk
-    transaction.on_commit(lambda: push_case_changed(case_id))
+def on_case_changed(sender: Any, *, owner_id: int, **_: Any) -> None:
+    """Receiver of core.signals.entity_changed for cases (after the commit)."""
+    push_case_changed(owner_id)

@@ -16,15 +16,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django_fsm import has_transition_perm
 
-from complaints.models import Case, CaseClock, Office, ProductCategory, Region
-from complaints.validators import normalize_mainland_phone
-
-#: Duplicate window: same caller, or same business and product (RULES.md §7, issue 4).
-DUPLICATE_WINDOW_DAYS = getattr(settings, "DUPLICATE_WINDOW_DAYS", 30)
-#: Calendar days ahead that screens may highlight; the due_soon filter itself
-#: follows the clocks' reminder fraction (complaints.clocks.clock_state).
-DUE_SOON_DAYS = getattr(settings, "CASE_DUE_SOON_DAYS", 2)
-
+from complaints import lifecycle
+from complaints.clocks import WorkCalendar, case_clocks, clock_state
+from complaints.models import Case
+from core.models import Office, ProductCategory, Region
+from core.validators import normalize_mainland_phone
 
 _ID_RE = re.compile(r"^[0-9]{1,18}$")
 
@@ -36,8 +32,8 @@ def parse_id(raw: Any) -> int | None:
     return int(text) if _ID_RE.match(text) else None
 
 
-# A consumer may withdraw their own complaint at any open point (RULES.md §3).
-CONSUMER_TRANSITIONS = frozenset({"withdraw"})
+#: What a complainant may do on their own case (complaints/lifecycle.py).
+CONSUMER_TRANSITIONS = frozenset(t.name for t in lifecycle.TRANSITIONS if t.consumer)
 
 
 # --- Office scope ----------------------------------------------------------------
@@ -192,8 +188,8 @@ def case_list(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Case]:
         if not Region.objects.filter(code=str(region)).exists():
             raise ValidationError({"region": _("Unknown region.")})
         qs = qs.filter(region__code__startswith=_region_prefix(str(region)))
-    running = CaseClock.objects.filter(
-        case=OuterRef("pk"), stopped_on__isnull=True, paused_on__isnull=True
+    running = case_clocks().filter(
+        owner_id=OuterRef("pk"), stopped_on__isnull=True, paused_on__isnull=True
     )
     due_before = _as_date(filters.get("due_before"), "due_before")
     if due_before:
@@ -215,17 +211,15 @@ def case_list(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Case]:
 def _due_soon_case_ids(qs: QuerySet[Case], today: dt.date) -> list[int]:
     """Cases with a running clock past the reminder fraction of its length
     (the clocks' own definition of due soon, counted in the clock's unit)."""
-    from complaints.clocks import WorkCalendar, clock_state
-
     calendar = WorkCalendar.load()
-    clocks = CaseClock.objects.filter(
-        case__in=qs.values("pk"),
+    clocks = case_clocks().filter(
+        owner_id__in=qs.values("pk"),
         stopped_on__isnull=True,
         paused_on__isnull=True,
         due_on__gte=today,
     )
     return sorted(
-        {c.case_id for c in clocks if clock_state(c, today=today, calendar=calendar) == "due_soon"}
+        {c.owner_id for c in clocks if clock_state(c, today=today, calendar=calendar) == "due_soon"}
     )
 
 
@@ -249,7 +243,7 @@ def duplicate_candidates(
     """Possible duplicates or related cases within the window before the
     receipt: the same caller; or the same business and product category."""
     received_at = received_at or timezone.now()
-    since = received_at - dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+    since = received_at - dt.timedelta(days=settings.DUPLICATE_WINDOW_DAYS)
     match = Q()
     if phone:
         try:

@@ -11,10 +11,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.clocks import clock_state
-from complaints.masking import mask_id_number, mask_phone
-from complaints.models import Case, CaseClock, CaseEvent, Channel, Notice
+from complaints.models import Case, Channel, Notice
 from complaints.selectors import case_available_transitions
 from complaints.services import IntakeData
+from core.masking import mask_id_number, mask_phone
+from core.models import Clock, Event
 
 
 class IntakeInputSerializer(serializers.Serializer):
@@ -91,7 +92,7 @@ class ClockSerializer(serializers.ModelSerializer):
     state = serializers.SerializerMethodField()
 
     class Meta:
-        model = CaseClock
+        model = Clock
         fields = [
             "kind",
             "unit",
@@ -104,12 +105,12 @@ class ClockSerializer(serializers.ModelSerializer):
             "state",
         ]
 
-    def get_state(self, clock: CaseClock) -> str:
+    def get_state(self, clock: Clock) -> str:
         """running, paused, due_soon, overdue, met or met_late."""
         return clock_state(clock, today=timezone.localdate(), calendar=self.context.get("calendar"))
 
 
-def _next_clock(case: Case) -> CaseClock | None:
+def _next_clock(case: Case) -> Clock | None:
     running = [c for c in case.clocks.all() if c.stopped_on is None and c.paused_on is None]
     return min(running, key=lambda c: c.due_on, default=None)
 
@@ -257,7 +258,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
 
     class Meta:
-        model = CaseEvent
+        model = Event
         fields = [
             "id",
             "action",
@@ -271,7 +272,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def get_actor(self, event: CaseEvent) -> str:
+    def get_actor(self, event: Event) -> str:
         actor = event.actor
         if actor is None:
             return ""
@@ -284,7 +285,7 @@ class PublicCaseEventSerializer(serializers.ModelSerializer):
     names or parameters."""
 
     class Meta:
-        model = CaseEvent
+        model = Event
         fields = ["id", "action", "from_status", "to_status", "reason_code", "created_at"]
 
 

@@ -52,7 +52,7 @@ def check_celery() -> dict[str, Any]:
 
 
 def check_calendar() -> dict[str, Any]:
-    from complaints.models import CalendarYear
+    from core.models import CalendarYear
 
     years = list(CalendarYear.objects.values_list("year", flat=True))
     this_year = timezone.localdate().year

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_celery_beat",
     "django_htmx",
+    "core",
     "complaints",
     "arbitration",
     "supervisors",
@@ -167,7 +168,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Beat entries; the DatabaseScheduler copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE = {
-    "complaints-clock-sweep": {"task": "complaints.tasks.clock_sweep", "schedule": 15 * 60},
+    "clock-sweep": {"task": "core.tasks.clock_sweep", "schedule": 15 * 60},
     "search-drain-outbox": {"task": "search.tasks.drain_search_outbox", "schedule": 60},
     "search-hotspot-alerts": {
         "task": "search.tasks.hotspot_alerts",
@@ -269,6 +270,11 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 # Share of a legal clock's length after which it is due soon and the handler
 # is reminded (issue 4, item 3).
 CLOCK_REMINDER_FRACTION = float(os.environ.get("CLOCK_REMINDER_FRACTION", "0.8"))
+# Same caller, or same business and product, within this many days is a
+# possible duplicate at intake.
+DUPLICATE_WINDOW_DAYS = int(os.environ.get("DUPLICATE_WINDOW_DAYS", "30"))
+# Calendar days ahead that the queue highlights as due soon.
+CASE_DUE_SOON_DAYS = int(os.environ.get("CASE_DUE_SOON_DAYS", "2"))
 # Salt for the complainant hash kept in the search index instead of identity.
 COMPLAINANT_HASH_SALT = os.environ.get("COMPLAINANT_HASH_SALT", SECRET_KEY)
 
@@ -288,7 +294,7 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "complaints.masking.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "core.masking.MaskPersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {

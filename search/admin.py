@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from search.models import OutboxEntry, SearchAlias
+from core.models import OutboxEntry
+from search.models import SearchAlias
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -19,8 +20,12 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from complaints.masking import complainant_hash, mask_text
-from complaints.models import Case, Channel, Region
+from complaints.models import Case, Channel
+from core.documents import DocumentType, register
+from core.masking import complainant_hash, mask_text
+from core.models import Region
+
+logger = logging.getLogger(__name__)
 
 #: channel -> source (RULES.md §7 "source"); other channels fall back to the
 #: case kind. Hotspot leads get a source of their own so that hotspot
@@ -287,3 +292,32 @@ def iter_all_case_documents(chunk_size: int = 1000) -> Iterator[dict[str, Any]]:
     yield from case_documents(
         case_queryset().order_by("pk").iterator(chunk_size=chunk_size), chunk_size
     )
+
+
+def build_case_documents(ids: list[int]) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """Documents of the cases with these ids (ids that are gone are left
+    out), and the error of each case whose document could not be built: a
+    bad row must not hold up the others."""
+    cases = case_queryset().in_bulk(ids)
+    filings = filings_for(list(cases.values()))
+    docs: list[dict[str, Any]] = []
+    errors: dict[int, str] = {}
+    for pk, case in cases.items():
+        try:
+            docs.append(case_document(case, filings=filings[pk]))
+        except Exception as exc:  # recorded on its outbox entry, not raised
+            logger.exception("search document of case %s failed", pk)
+            errors[pk] = f"{type(exc).__name__}: {exc}"[:1000]
+    return docs, errors
+
+
+CASE_DOCUMENT = DocumentType(
+    model="complaints.case",
+    name="case",
+    build=build_case_documents,
+    iter_all=lambda: iter_all_case_documents(),
+)
+
+
+def register_document_types() -> None:
+    register(CASE_DOCUMENT)

@@ -9,7 +9,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from complaints.models import CaseKind, ProblemType, ProductCategory, Region, Status
+from complaints.models import CaseKind, Status
+from core.models import ProblemType, ProductCategory, Region
 from search.backends.base import Cursor, SearchQuery
 from search.documents import SOURCES
 

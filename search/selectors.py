@@ -9,7 +9,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import CaseKind, ProblemType, ProductCategory, Region, Status
+from complaints.models import CaseKind, Status
+from core.models import ProblemType, ProductCategory, Region
 from search.backends.base import Hit, SearchPage
 
 SOURCE_LABELS = {

@@ -20,16 +20,15 @@ from django.db import transaction
 from django.db.models import F
 
 from complaints.models import Case
+from core.models import OutboxEntry
 from search.backends import SearchBackend, get_backend
 from search.backends.base import BulkResult
 from search.documents import (
-    case_document,
+    build_case_documents,
     case_documents,
     case_queryset,
-    filings_for,
     iter_all_case_documents,
 )
-from search.models import OutboxEntry
 
 logger = logging.getLogger(__name__)
 
@@ -48,21 +47,6 @@ class DrainStats:
     conflicts: int = 0
     entries: int = 0
     first_error: str | None = None
-
-
-def _build_documents(cases: dict[int, Case]) -> tuple[list[dict[str, Any]], dict[int, str]]:
-    """Documents of the cases, and the error of each case whose document
-    could not be built (it must not hold up the others)."""
-    filings = filings_for(list(cases.values()))
-    docs: list[dict[str, Any]] = []
-    errors: dict[int, str] = {}
-    for pk, case in cases.items():
-        try:
-            docs.append(case_document(case, filings=filings[pk]))
-        except Exception as exc:  # a bad row is recorded on its entry, not raised
-            logger.exception("search document of case %s failed", pk)
-            errors[pk] = f"{type(exc).__name__}: {exc}"[:1000]
-    return docs, errors
 
 
 def _drain_batch(
@@ -85,12 +69,12 @@ def _drain_batch(
         for entry in entries:
             by_object.setdefault((entry.model, entry.object_id), []).append(entry)
         case_ids = [pk for (model, pk) in by_object if model == CASE_MODEL]
-        cases = case_queryset().in_bulk(case_ids)
-        docs, failed = _build_documents(cases)
+        docs, failed = build_case_documents(case_ids)
+        built = {int(d["id"]) for d in docs} | set(failed)
         gone = [
             (pk, max(e.version for e in by_object[(CASE_MODEL, pk)]))
             for pk in case_ids
-            if pk not in cases
+            if pk not in built
         ]
         try:
             backend.ensure_index()

@@ -66,8 +66,8 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("_django_db_helper")
     from django.apps import apps
 
-    from complaints.models import Region
-    from complaints.reference_loader import load_all
+    from core.models import Region
+    from core.reference_loader import load_all
 
     if not Region.objects.exists():
         load_all(apps)

@@ -1,9 +1,6 @@
-"""Django admin for the complaints app.
+"""Django admin for the complaints app: cases and everything hanging off them
+are read-only here (the services write them)."""
 
-Cases and everything hanging off them are read-only here (the services write
-them); reference data, rule sets and the holiday calendar are maintained here.
-"""
+from complaints.admin import cases
 
-from complaints.admin import cases, reference, rules, users
-
-__all__ = ["cases", "reference", "rules", "users"]
+__all__ = ["cases"]

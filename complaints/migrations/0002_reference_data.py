@@ -1,14 +1,15 @@
-"""Reference data: Hunan's regions (GB/T 2260), product categories (RULES.md §9),
-problem types, offices with routing rules, rule sets (RULES.md §3) and the
+"""Reference data: Hunan's regions (GB/T 2260), product categories, problem
+types, offices with routing rules, rule sets (docs/legal-basis.md §2) and the
 working-day calendar."""
 
 from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from complaints.reference_loader import load_all
+    from core.reference_loader import load_all
 
-    load_all(apps)
+    # The models were in this app at this point of the history.
+    load_all(apps, "complaints")
 
 
 class Migration(migrations.Migration):

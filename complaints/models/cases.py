@@ -2,7 +2,8 @@
 
 Transitions here only change fields; every one is called from a service in
 complaints/services, which locks the row, writes the audit event and schedules
-side effects (RULES.md §3; Order 121 art. 9 for the complaint/report split).
+side effects. The transitions themselves are declared in complaints/lifecycle.py
+(docs/legal-basis.md §1: 市场监督管理投诉举报处理办法 on the complaint/report split).
 """
 
 from __future__ import annotations
@@ -10,18 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from complaints.models.reference import Office, ProblemType, ProductCategory, Region
-from complaints.models.rules import ClockKind, RuleSet
-
-
-class CaseKind(models.TextChoices):
-    COMPLAINT = "complaint", _("complaint")
-    REPORT = "report", _("report")
+from complaints import lifecycle
+from complaints.lifecycle import FINAL_STATES, CaseKind, Status
+from core.models.clocks import Clock
+from core.models.events import Event
+from core.models.reference import Office, ProblemType, ProductCategory, Region
+from core.models.rules import RuleSet
 
 
 class Channel(models.TextChoices):
@@ -35,65 +36,9 @@ class Channel(models.TextChoices):
     HOTSPOT = "hotspot", _("hotspot lead")
 
 
-class Status(models.TextChoices):
-    REGISTERED = "registered", _("registered")
-    # Complaint states
-    MATERIALS_REQUESTED = "materials_requested", _("identity materials requested")
-    ACCEPTED = "accepted", _("accepted")
-    NOT_ACCEPTED = "not_accepted", _("not accepted")
-    TRANSFERRED = "transferred", _("transferred")
-    RETURNED = "returned", _("returned")
-    MEDIATING = "mediating", _("mediating")
-    INSPECTION_PENDING = "inspection_pending", _("inspection pending")
-    AGREEMENT_REACHED = "agreement_reached", _("agreement reached")
-    MEDIATION_TERMINATED = "mediation_terminated", _("mediation terminated")
-    FULFILMENT = "fulfilment", _("fulfilment")
-    FOLLOW_UP = "follow_up", _("follow-up")
-    CLOSED = "closed", _("closed")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    # Report states
-    VERIFYING = "verifying", _("verifying")
-    CASE_OPENED = "case_opened", _("case opened")
-    NOT_OPENED = "not_opened", _("no case opened")
-    INVESTIGATING = "investigating", _("investigating")
-    DECIDED = "decided", _("decided")
-    MERGED = "merged", _("merged as a repeat")
-
-
-#: States in which nothing may change any more.
-FINAL_STATES = frozenset(
-    {
-        Status.CLOSED,
-        Status.WITHDRAWN,
-        Status.RETURNED,
-        Status.DECIDED,
-        Status.MERGED,
-        Status.NOT_OPENED,
-    }
-)
-COMPLAINT_OPEN_STATES = [
-    Status.REGISTERED,
-    Status.MATERIALS_REQUESTED,
-    Status.TRANSFERRED,
-    Status.ACCEPTED,
-    Status.MEDIATING,
-    Status.INSPECTION_PENDING,
-]
-
-# Permission codenames; roles (groups) get them in complaints/roles.py.
-PERM_REGISTER = "complaints.register_case"
-PERM_HANDLE = "complaints.handle_case"
-PERM_MEDIATE = "complaints.mediate_case"
-PERM_INVESTIGATE = "complaints.investigate_case"
-
-
-# django-fsm types conditions as taking any model.
-def is_complaint(case: models.Model) -> bool:
-    return getattr(case, "kind", None) == CaseKind.COMPLAINT
-
-
-def is_report(case: models.Model) -> bool:
-    return getattr(case, "kind", None) == CaseKind.REPORT
+def declared(name: str) -> Any:
+    """The django-fsm transition of `name`, from its declaration."""
+    return transition(**lifecycle.BY_NAME[name].fsm_kwargs())
 
 
 class Case(models.Model):
@@ -150,7 +95,7 @@ class Case(models.Model):
         verbose_name=_("consumer account"),
     )
 
-    # Complainant (personal information, RULES.md §10: masked wherever listed).
+    # Complainant (personal information, 个人信息保护法: masked wherever listed).
     anonymous = models.BooleanField(_("anonymous"), default=False)
     complainant_name = models.CharField(_("complainant name"), max_length=60, blank=True)
     complainant_phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
@@ -222,6 +167,19 @@ class Case(models.Model):
     compensation_payer = models.CharField(_("payer"), max_length=20, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
 
+    clocks = GenericRelation(
+        Clock,
+        content_type_field="owner_type",
+        object_id_field="owner_id",
+        related_query_name="case",
+    )
+    events = GenericRelation(
+        Event,
+        content_type_field="owner_type",
+        object_id_field="owner_id",
+        related_query_name="case",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -262,53 +220,23 @@ class Case(models.Model):
         return self.status in FINAL_STATES
 
     # --- Complaint transitions -------------------------------------------------
-    @transition(
-        field=status,
-        source=Status.REGISTERED,
-        target=Status.MATERIALS_REQUESTED,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("request_materials")
     def request_materials(self) -> None:
         """Ask the complainant for identity materials; the acceptance clock pauses."""
 
-    @transition(
-        field=status,
-        source=Status.MATERIALS_REQUESTED,
-        target=Status.REGISTERED,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("receive_materials")
     def receive_materials(self) -> None:
         """Materials arrived; the acceptance clock resumes."""
 
-    @transition(
-        field=status,
-        source=Status.REGISTERED,
-        target=Status.ACCEPTED,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("accept")
     def accept(self) -> None:
         self.status_reason = ""
 
-    @transition(
-        field=status,
-        source=[Status.REGISTERED, Status.MATERIALS_REQUESTED],
-        target=Status.NOT_ACCEPTED,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("decline")
     def decline(self, *, reason_code: str) -> None:
         self.status_reason = reason_code
 
-    @transition(
-        field=status,
-        source=[Status.REGISTERED, Status.MATERIALS_REQUESTED],
-        target=Status.TRANSFERRED,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("transfer")
     def transfer(self, *, reason_code: str, to_office: Office) -> None:
         if to_office.pk == self.office_id:
             raise ValidationError({"to_office": _("The case is already with this office.")})
@@ -316,247 +244,79 @@ class Case(models.Model):
         self.office = to_office
         self.handler = None
 
-    @transition(
-        field=status,
-        source=Status.TRANSFERRED,
-        target=Status.REGISTERED,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("take_over")
     def take_over(self) -> None:
         """The receiving office registers the transferred case; its own
         acceptance clock starts from this receipt."""
         self.status_reason = ""
 
-    @transition(
-        field=status, source=Status.REGISTERED, target=Status.RETURNED, permission=PERM_HANDLE
-    )
+    @declared("return_work_order")
     def return_work_order(self, *, reason_code: str) -> None:
         self.status_reason = reason_code
 
-    @transition(
-        field=status,
-        source=Status.ACCEPTED,
-        target=Status.MEDIATING,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("start_mediation")
     def start_mediation(self, *, mediator: Any) -> None:
         self.mediator = mediator
 
-    @transition(
-        field=status,
-        source=Status.MEDIATING,
-        target=Status.INSPECTION_PENDING,
-        conditions=[is_complaint],
-        permission=PERM_MEDIATE,
-    )
+    @declared("request_inspection")
     def request_inspection(self) -> None:
         """Quality arbitration inspection or appraisal; the mediation clock pauses."""
 
-    @transition(
-        field=status,
-        source=Status.INSPECTION_PENDING,
-        target=Status.MEDIATING,
-        conditions=[is_complaint],
-        permission=PERM_MEDIATE,
-    )
+    @declared("resume_mediation")
     def resume_mediation(self) -> None:
         """The inspection report is final; the mediation clock resumes."""
 
-    @transition(
-        field=status,
-        source=Status.MEDIATING,
-        target=Status.AGREEMENT_REACHED,
-        conditions=[is_complaint],
-        permission=PERM_MEDIATE,
-    )
+    @declared("reach_agreement")
     def reach_agreement(self, *, amount: Any, payer: str) -> None:
         self.compensation_amount = amount
         self.compensation_payer = payer
 
-    @transition(
-        field=status,
-        source=[Status.MEDIATING, Status.INSPECTION_PENDING],
-        target=Status.MEDIATION_TERMINATED,
-        conditions=[is_complaint],
-        permission=PERM_MEDIATE,
-    )
+    @declared("terminate_mediation")
     def terminate_mediation(self, *, reason_code: str) -> None:
         self.status_reason = reason_code
 
-    @transition(
-        field=status,
-        source=Status.AGREEMENT_REACHED,
-        target=Status.FULFILMENT,
-        conditions=[is_complaint],
-        permission=PERM_MEDIATE,
-    )
+    @declared("start_fulfilment")
     def start_fulfilment(self) -> None:
         pass
 
-    @transition(
-        field=status,
-        source=Status.FULFILMENT,
-        target=Status.FOLLOW_UP,
-        conditions=[is_complaint],
-        permission=PERM_MEDIATE,
-    )
+    @declared("confirm_fulfilment")
     def confirm_fulfilment(self) -> None:
         pass
 
-    @transition(
-        field=status,
-        source=[Status.FOLLOW_UP, Status.MEDIATION_TERMINATED, Status.NOT_ACCEPTED],
-        target=Status.CLOSED,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("close")
     def close(self, *, satisfaction: int | None = None) -> None:
         self.satisfaction = satisfaction
 
-    @transition(
-        field=status,
-        source=COMPLAINT_OPEN_STATES,
-        target=Status.WITHDRAWN,
-        conditions=[is_complaint],
-        permission=PERM_HANDLE,
-    )
+    @declared("withdraw")
     def withdraw(self) -> None:
         pass
 
     # --- Report transitions ----------------------------------------------------
-    @transition(
-        field=status,
-        source=Status.REGISTERED,
-        target=Status.VERIFYING,
-        conditions=[is_report],
-        permission=PERM_HANDLE,
-    )
+    @declared("start_verification")
     def start_verification(self) -> None:
         pass
 
-    @transition(
-        field=status,
-        source=Status.VERIFYING,
-        target=Status.CASE_OPENED,
-        conditions=[is_report],
-        permission=PERM_HANDLE,
-    )
+    @declared("open_case")
     def open_case(self) -> None:
         self.status_reason = ""
 
-    @transition(
-        field=status,
-        source=Status.VERIFYING,
-        target=Status.NOT_OPENED,
-        conditions=[is_report],
-        permission=PERM_HANDLE,
-    )
+    @declared("decline_case")
     def decline_case(self, *, reason_code: str) -> None:
         self.status_reason = reason_code
 
-    @transition(
-        field=status,
-        source=Status.CASE_OPENED,
-        target=Status.INVESTIGATING,
-        conditions=[is_report],
-        permission=PERM_INVESTIGATE,
-    )
+    @declared("start_investigation")
     def start_investigation(self) -> None:
         pass
 
-    @transition(
-        field=status,
-        source=Status.INVESTIGATING,
-        target=Status.DECIDED,
-        conditions=[is_report],
-        permission=PERM_INVESTIGATE,
-    )
+    @declared("decide")
     def decide(self) -> None:
         pass
 
-    @transition(
-        field=status,
-        source=[Status.REGISTERED, Status.VERIFYING],
-        target=Status.MERGED,
-        conditions=[is_report],
-        permission=PERM_HANDLE,
-    )
+    @declared("merge_into")
     def merge_into(self, *, original: Case) -> None:
         if original.pk == self.pk:
             raise ValidationError({"original": _("A report cannot be merged into itself.")})
         self.merged_into = original
-
-
-class CaseClock(models.Model):
-    """One legal deadline of one case. Pauses push the due date out by the
-    paused span, counted in the clock's own unit (see paused_days)."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
-    kind = models.CharField(max_length=40, choices=ClockKind.choices)
-    unit = models.CharField(max_length=10)
-    amount = models.PositiveIntegerField()
-    started_on = models.DateField()
-    due_on = models.DateField()
-    paused_on = models.DateField(null=True, blank=True)
-    # Days of the clock's unit spent paused so far (pauses already resumed):
-    # the due date is re-derived from started_on, amount and this total, so
-    # that the art. 203 move off a rest day applies once, at the very end.
-    paused_days = models.PositiveIntegerField(default=0)
-    stopped_on = models.DateField(null=True, blank=True)
-    # The due date relies on weekends-only counting past the loaded calendar.
-    provisional = models.BooleanField(default=False)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["started_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "kind"],
-                condition=models.Q(stopped_on__isnull=True),
-                name="one_running_clock_per_kind",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}:{self.kind} due {self.due_on}"
-
-
-class CaseEvent(models.Model):
-    """Immutable audit row written in the same transaction as the change."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30, blank=True)
-    reason_code = models.CharField(max_length=60, blank=True)
-    note = models.TextField(blank=True)
-    rule_set = models.CharField(max_length=40)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("Case events are immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValidationError("Case events are immutable.")
 
 
 class Evidence(models.Model):
@@ -580,7 +340,8 @@ class Evidence(models.Model):
 
 
 class Notice(models.Model):
-    """Every notice sent to a party, with its channel and proof (RULES.md §3)."""
+    """Every notice sent to a party, with its channel and proof
+    (docs/legal-basis.md §4)."""
 
     class Kind(models.TextChoices):
         ACCEPTANCE = "acceptance", _("acceptance")

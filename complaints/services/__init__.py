@@ -4,10 +4,9 @@ from complaints.services.duplicates import case_link, case_merge
 from complaints.services.errors import StaleVersionError, TransitionNotAllowedError
 from complaints.services.intake import IntakeData, IntakeResult, intake_create
 from complaints.services.notices import case_notice_record
-from complaints.services.transitions import TRANSITIONS, case_transition
+from complaints.services.transitions import case_transition
 
 __all__ = [
-    "TRANSITIONS",
     "IntakeData",
     "IntakeResult",
     "StaleVersionError",

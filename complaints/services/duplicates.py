@@ -9,13 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Case, CaseEvent
+from complaints.lifecycle import PERM_HANDLE, PERM_REGISTER
+from complaints.models import Case
 from complaints.selectors import cases_visible_to
 from complaints.services.transitions import case_transition
-from search.services import search_outbox_enqueue
-
-PERM_REGISTER = "complaints.register_case"
-PERM_HANDLE = "complaints.handle_case"
+from core.events import event_write
 
 
 def case_link(*, case_id: int, other_id: int, actor: Any, note: str = "") -> Case:
@@ -50,19 +48,9 @@ def case_link(*, case_id: int, other_id: int, actor: Any, note: str = "") -> Cas
                 # A final case is never written again; the link is recorded
                 # on the open side (and the relation is symmetric).
                 continue
-            this.version += 1
-            this.save(update_fields=["version", "updated_at"])
-            CaseEvent.objects.create(
-                case=this,
-                actor=actor,
-                action="linked",
-                from_status=this.status,
-                to_status=this.status,
-                note=note,
-                rule_set=this.rule_set.code,
-                data={"related_case": that.pk},
+            event_write(
+                owner=this, action="linked", actor=actor, note=note, data={"related_case": that.pk}
             )
-            search_outbox_enqueue(model="complaints.case", object_id=this.pk, version=this.version)
     return case
 
 

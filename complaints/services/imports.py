@@ -20,31 +20,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import (
-    FINAL_STATES,
-    Case,
-    CaseEvent,
-    CaseKind,
-    Channel,
-    Ground,
-    GroundKind,
-    Office,
-    ProblemType,
-    ProductCategory,
-    Region,
-    RuleSet,
-    Status,
-)
-from complaints.routing import NoRoute, competent_office
+from complaints import lifecycle
+from complaints.clocks import WorkCalendar, clocks_on_intake, clocks_on_transition
+from complaints.models import FINAL_STATES, Case, CaseKind, Channel, GroundKind, Status
 from complaints.services.intake import new_tracking_code, rule_set_for
-from complaints.validators import (
+from core.events import event_write
+from core.models import Ground, Office, ProblemType, ProductCategory, Region, RuleSet
+from core.routing import NoRoute, competent_office
+from core.validators import (
     brand_key,
     normalize_mainland_phone,
     seller_key,
     validate_credit_code,
     validate_id_number,
 )
-from search.services import search_outbox_enqueue
 
 S = Status
 COMPLAINT_STATUSES = frozenset(
@@ -84,53 +73,6 @@ STATUS_GROUND_KIND: dict[str, str] = {
     S.TRANSFERRED: GroundKind.TRANSFER,
     S.RETURNED: GroundKind.RETURN,
     S.NOT_OPENED: GroundKind.REPORT_NOT_OPENED,
-}
-
-# Which date of the record each replayed step happened on.
-RECEIVED, ACCEPTED, OPENED, STATUS = "received", "accepted", "opened", "status"
-
-#: For an open status, the transitions that led there from registration,
-#: replayed through the clocks package so that the clocks still running are
-#: exactly those the live state machine would have left running.
-CLOCK_PATHS: dict[str, tuple[tuple[str, str], ...]] = {
-    S.REGISTERED: (),
-    S.MATERIALS_REQUESTED: (("request_materials", STATUS),),
-    S.TRANSFERRED: (("transfer", STATUS),),
-    S.NOT_ACCEPTED: (("decline", STATUS),),
-    S.ACCEPTED: (("accept", ACCEPTED),),
-    S.MEDIATING: (("accept", ACCEPTED), ("start_mediation", STATUS)),
-    S.INSPECTION_PENDING: (
-        ("accept", ACCEPTED),
-        ("start_mediation", ACCEPTED),
-        ("request_inspection", STATUS),
-    ),
-    S.AGREEMENT_REACHED: (
-        ("accept", ACCEPTED),
-        ("start_mediation", ACCEPTED),
-        ("reach_agreement", STATUS),
-    ),
-    S.MEDIATION_TERMINATED: (
-        ("accept", ACCEPTED),
-        ("start_mediation", ACCEPTED),
-        ("terminate_mediation", STATUS),
-    ),
-    S.FULFILMENT: (
-        ("accept", ACCEPTED),
-        ("start_mediation", ACCEPTED),
-        ("reach_agreement", STATUS),
-    ),
-    S.FOLLOW_UP: (
-        ("accept", ACCEPTED),
-        ("start_mediation", ACCEPTED),
-        ("reach_agreement", STATUS),
-    ),
-    S.VERIFYING: (("start_verification", STATUS),),
-    S.CASE_OPENED: (("start_verification", RECEIVED), ("open_case", OPENED)),
-    S.INVESTIGATING: (
-        ("start_verification", RECEIVED),
-        ("open_case", OPENED),
-        ("start_investigation", STATUS),
-    ),
 }
 
 PAYERS = ("seller", "producer", "insurer", "other")
@@ -484,21 +426,25 @@ KNOWN_COLUMNS = frozenset(
 )
 
 
-def _step_day(record: ImportRecord, which: str) -> dt.date:
-    if which == RECEIVED:
-        return record.received_on
-    if which == ACCEPTED:
-        return record.accepted_on or record.status_changed_on
-    if which == OPENED:
-        return record.case_opened_on or record.status_changed_on
-    return record.status_changed_on
+def replay_steps(record: ImportRecord) -> list[tuple[str, dt.date]]:
+    """The transitions that led from registration to the record's open
+    status, from the lifecycle declaration, each dated by the record date it
+    declares (acceptance, case opening…) or else by the status date; the
+    import replays their clock effects so that the clocks still running are
+    exactly those the live state machine would have left running."""
+    if record.status in FINAL_STATES:
+        return []
+    path = lifecycle.path_to(record.kind, record.status) or ()
+    steps = []
+    for spec in path:
+        day = getattr(record, spec.replay_on, None) if spec.replay_on else None
+        steps.append((spec.name, day or record.status_changed_on))
+    return steps
 
 
 def case_import(*, record: ImportRecord, actor: Any) -> Case | None:
     """Creates the case of one historical work order; None when a case with
     this work-order number exists already (a re-run imports nothing twice)."""
-    from complaints.clocks import WorkCalendar, clocks_on_intake, clocks_on_transition
-
     if Case.objects.filter(work_order_no=record.work_order_no).exists():
         return None
     final = record.status in FINAL_STATES
@@ -551,30 +497,28 @@ def case_import(*, record: ImportRecord, actor: Any) -> Case | None:
                 satisfaction=record.satisfaction,
                 closed_at=changed_at if final else None,
             )
-            path = () if final else CLOCK_PATHS.get(record.status, ())
-            steps = [(name, _step_day(record, which)) for name, which in path]
+            steps = replay_steps(record)
             if not final:
                 calendar = WorkCalendar.load()
                 clocks_on_intake(case=case, on=record.received_on, calendar=calendar)
                 for name, day in steps:
                     clocks_on_transition(case=case, action=name, on=day, calendar=calendar)
-            CaseEvent.objects.create(
-                case=case,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
+            event_write(
+                owner=case,
                 action="imported",
+                actor=actor,
+                created=True,
                 from_status="",
                 to_status=case.status,
                 reason_code=record.status_reason,
                 note=record.note,
-                rule_set=record.rule_set.code,
                 data={
                     "work_order_no": record.work_order_no,
-                    "received_at": record.received_at.isoformat(),
-                    "status_changed_on": record.status_changed_on.isoformat(),
-                    "replayed": [[name, day.isoformat()] for name, day in steps],
+                    "received_at": record.received_at,
+                    "status_changed_on": record.status_changed_on,
+                    "replayed": [[name, day] for name, day in steps],
                 },
             )
-            search_outbox_enqueue(model="complaints.case", object_id=case.pk, version=case.version)
     except IntegrityError:
         # Another import of the same file got there first.
         if Case.objects.filter(work_order_no=record.work_order_no).exists():

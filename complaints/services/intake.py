@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Case, CaseEvent, CaseKind, Channel
+from complaints.clocks import clocks_on_intake
+from complaints.models import Case, CaseKind, Channel
 from complaints.selectors import cases_visible_to, duplicate_candidates
 from complaints.services.evidence import evidence_discard, evidence_store
 from complaints.services.intake_clean import (
@@ -26,7 +27,7 @@ from complaints.services.intake_clean import (
     intake_clean,
     rule_set_for,
 )
-from search.services import search_outbox_enqueue
+from core.events import event_write
 
 __all__ = ["KINDS", "IntakeData", "IntakeResult", "intake_create", "rule_set_for"]
 
@@ -105,8 +106,6 @@ def _create(clean: CleanIntake, *, actor: Any, consumer: Any) -> IntakeResult:
 def _create_rows(
     clean: CleanIntake, *, actor: Any, consumer: Any, receipt_day: dt.date, stored: list[str]
 ) -> IntakeResult:
-    from complaints.clocks import clocks_on_intake
-
     duplicates = list(
         duplicate_candidates(
             phone=clean.fields["complainant_phone"],
@@ -139,22 +138,22 @@ def _create_rows(
     for case in cases:
         if clean.related:
             case.related_cases.add(*clean.related)
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
+        clocks = clocks_on_intake(case=case, on=receipt_day)
+        event_write(
+            owner=case,
             action="registered",
+            actor=actor,
+            created=True,
             from_status="",
             to_status=case.status,
-            rule_set=clean.rule_set.code,
             data={
                 "channel": case.channel,
                 "office": case.office_id,
                 "linked_case": case.linked_case_id,
                 "related_cases": [c.pk for c in clean.related],
+                "clocks": sorted(c.kind for c in clocks),
             },
         )
-        clocks_on_intake(case=case, on=receipt_day)
-        search_outbox_enqueue(model="complaints.case", object_id=case.pk, version=case.version)
     if clean.files:
         evidence_store(cases=cases, files=clean.files, actor=actor, written=stored)
     by_kind = {c.kind: c for c in cases}

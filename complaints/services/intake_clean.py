@@ -14,11 +14,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Case, Channel, ProblemType, ProductCategory, Region, RuleSet
-from complaints.routing import NoRoute, competent_office
+from complaints.models import Case, Channel
 from complaints.selectors import cases_visible_to, parse_id
 from complaints.services.evidence import CheckedFile, evidence_check
-from complaints.validators import (
+from core.models import ProblemType, ProductCategory, Region, RuleSet
+from core.routing import NoRoute, competent_office
+from core.validators import (
     brand_key,
     normalize_mainland_phone,
     seller_key,

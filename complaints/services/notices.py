@@ -1,5 +1,5 @@
 """Notices sent to a party: every one logged with its time, channel and proof
-(RULES.md §3: reporters sue over missed notices)."""
+(docs/legal-basis.md §4: complainants sue over missed notices)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Case, CaseEvent, Notice
+from complaints.clocks import clocks_on_notice
+from complaints.models import Case, Notice
 from complaints.selectors import user_may_act_on_office
-from search.services import search_outbox_enqueue
+from core.events import event_write
 
 PERMS = ("complaints.handle_case", "complaints.mediate_case", "complaints.investigate_case")
 
@@ -27,9 +28,8 @@ def case_notice_record(
     sent_at: dt.datetime | None = None,
     proof: str = "",
 ) -> Notice:
-    """Logs a notice. A final case keeps its row unchanged (it is immutable);
-    the notice and its audit event are still recorded, since notices of the
-    outcome follow the closing."""
+    """Logs a notice as one event of the case. Notices of the outcome follow
+    the closing, so a final case records them too (its state stays)."""
     errors: dict[str, Any] = {}
     if kind not in Notice.Kind.values:
         errors["kind"] = _("Choose a valid kind of notice.")
@@ -57,18 +57,24 @@ def case_notice_record(
         notice = Notice.objects.create(
             case=case, kind=kind, via=via, sent_at=sent_at, proof=proof, actor=actor
         )
-        if not case.is_final:
-            case.version += 1
-            case.save(update_fields=["version", "updated_at"])
-            search_outbox_enqueue(model="complaints.case", object_id=case.pk, version=case.version)
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
+        # A notice that satisfies a deadline (the termination notice) stops
+        # its clock on the day it was sent.
+        clocks = (
+            []
+            if case.is_final
+            else clocks_on_notice(case=case, notice_kind=kind, on=timezone.localdate(sent_at))
+        )
+        event_write(
+            owner=case,
             action="notice",
-            from_status=case.status,
-            to_status=case.status,
+            actor=actor,
             note=proof,
-            rule_set=case.rule_set.code,
-            data={"notice": notice.pk, "kind": kind, "via": via, "sent_at": sent_at.isoformat()},
+            data={
+                "notice": notice.pk,
+                "kind": kind,
+                "via": via,
+                "sent_at": sent_at,
+                "clocks": sorted(c.kind for c in clocks),
+            },
         )
     return notice

@@ -19,36 +19,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from complaints import lifecycle
 from complaints.clocks import WorkCalendar, clock_state
 from complaints.forms import QueueFilterForm, TransitionForm
-from complaints.masking import mask_id_number
-from complaints.models import Case, CaseClock, CaseKind, Evidence, Ground, Status
+from complaints.models import Case, CaseKind, Evidence, Status
 from complaints.selectors import case_available_transitions, case_list, cases_visible_to
 from complaints.services import (
     StaleVersionError,
     TransitionNotAllowedError,
     case_transition,
 )
-from complaints.services.transitions import TRANSITIONS
 from complaints.views.labels import (
     CLOCK_STATE_LABELS,
-    TRANSITION_LABELS,
     masked_phone,
     transition_label,
 )
+from core.masking import mask_id_number
+from core.models import Clock, Ground
 
 PAGE_SIZE = 25
 # Clock states that call for attention, most urgent first.
 URGENCY = ["overdue", "due_soon", "paused", "running"]
-
-#: The inputs each transition takes besides the reason code and the note.
-TRANSITION_INPUTS: dict[str, tuple[str, ...]] = {
-    "transfer": ("to_office",),
-    "start_mediation": ("mediator",),
-    "reach_agreement": ("amount", "payer"),
-    "close": ("satisfaction",),
-    "merge_into": ("original",),
-}
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -58,7 +49,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 @dataclass
 class ClockView:
-    clock: CaseClock
+    clock: Clock
     state: str
 
     @property
@@ -186,33 +177,24 @@ class ActionView:
     inputs: tuple[str, ...]
     needs_reason: bool
     danger: bool
-
-
-DANGEROUS = frozenset(
-    {
-        "decline",
-        "return_work_order",
-        "terminate_mediation",
-        "withdraw",
-        "decline_case",
-        "merge_into",
-    }
-)
+    confirm: str
 
 
 def _actions(request: HttpRequest, case: Case, bound: dict[str, Any] | None) -> list[ActionView]:
     actions: list[ActionView] = []
     names = case_available_transitions(case=case, user=request.user)
     for name in names:
-        spec = TRANSITIONS.get(name)
-        ground_kind = spec.ground_kind if spec else None
+        spec = lifecycle.get(name)
+        if spec is None:
+            continue
+        ground_kind = spec.ground_kind
         grounds = (
             Ground.objects.filter(rule_set_id=case.rule_set_id, kind=ground_kind)
             if ground_kind
             else Ground.objects.none()
         )
         mediators = originals = None
-        inputs = TRANSITION_INPUTS.get(name, ())
+        inputs = spec.inputs
         if "mediator" in inputs:
             mediators = (
                 get_user_model()
@@ -246,11 +228,12 @@ def _actions(request: HttpRequest, case: Case, bound: dict[str, Any] | None) -> 
         actions.append(
             ActionView(
                 name=name,
-                label=transition_label(name),
+                label=str(spec.label),
                 form=form,
                 inputs=inputs,
                 needs_reason=ground_kind is not None,
-                danger=name in DANGEROUS,
+                danger=spec.danger,
+                confirm=str(spec.confirm or ""),
             )
         )
     return actions
@@ -287,7 +270,6 @@ def _render_case(
         "notices": case.notices.all(),
         "evidence": case.evidence.all(),
         "actions": _actions(request, case, bound),
-        "transition_labels": TRANSITION_LABELS,
     }
     return render(request, "complaints/console/case_detail.html", context, status=status)
 
@@ -314,7 +296,9 @@ def case_transition_view(request: HttpRequest, pk: int, name: str) -> HttpRespon
     }
     version_raw = post.get("version", "")
     expected = int(version_raw) if version_raw.isdigit() else None
-    params = {k: post[k] for k in TRANSITION_INPUTS.get(name, ()) if k in post}
+    spec = lifecycle.get(name)
+    inputs = spec.inputs if spec is not None else ()
+    params = {k: post[k] for k in inputs if k in post}
     try:
         updated = case_transition(
             case_id=case.pk,

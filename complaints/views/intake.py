@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints.forms import IntakeForm, county_choices
-from complaints.models import Case, ProductCategory, Region
+from complaints.models import Case
 from complaints.selectors import (
     business_lookup,
     caller_history,
@@ -31,7 +31,8 @@ from complaints.services import (
     case_merge,
     intake_create,
 )
-from complaints.validators import normalize_mainland_phone, seller_key
+from core.models import ProductCategory, Region
+from core.validators import normalize_mainland_phone, seller_key
 
 PERM_REGISTER = "complaints.register_case"
 HISTORY_LIMIT = 10

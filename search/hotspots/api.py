@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints.models import Region
+from core.models import Region
 from search.hotspots import selectors
 from search.hotspots.engine import SEARCH_UNAVAILABLE
 from search.hotspots.params import HotspotQuery

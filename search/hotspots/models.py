@@ -19,10 +19,10 @@ class HotspotAlert(models.Model):
     dimension = models.CharField(_("dimension"), max_length=10)
     cell_key = models.CharField(_("cell"), max_length=400)
     region = models.ForeignKey(
-        "complaints.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+        "core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
     )
     category = models.ForeignKey(
-        "complaints.ProductCategory",
+        "core.ProductCategory",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -50,7 +50,7 @@ class HotspotAlert(models.Model):
         verbose_name=_("enforcement lead"),
     )
     office = models.ForeignKey(
-        "complaints.Office",
+        "core.Office",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

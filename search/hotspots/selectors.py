@@ -111,7 +111,7 @@ class CountyPoint:
 
 def hotspot_map(query: HotspotQuery, *, backend: SearchBackend | None = None) -> list[CountyPoint]:
     """Signals per county in the window, placed at the county's centroid."""
-    from complaints.models import Region
+    from core.models import Region
 
     counts = _data(backend).county_counts(query.window)
     regions = Region.objects.filter(
@@ -203,7 +203,7 @@ def hotspot_payload(
     query: HotspotQuery, *, include: list[str], backend: SearchBackend | None = None
 ) -> dict[str, Any]:
     """The JSON the API and the page share."""
-    from complaints.models import ProductCategory, Region
+    from core.models import ProductCategory, Region
 
     backend = backend or get_backend()
     report = hotspot_report(query, backend=backend)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from complaints.models import ProblemType, ProductCategory, Region
+from core.models import ProblemType, ProductCategory, Region
 from search.documents import SOURCES
 from search.hotspots.params import Dimension, HotspotQuery, Level, Thresholds, local_today
 

@@ -24,7 +24,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from complaints.models import Channel, Office, ProblemType, ProductCategory, Region
+from complaints.models import Channel
+from core.models import Office, ProblemType, ProductCategory, Region
 from search.backends import get_backend
 from search.backends.base import SearchBackend
 from search.hotspots.models import HotspotAlert, HotspotChange
@@ -273,7 +274,7 @@ def hotspot_alerts_run(
 def alert_recipients(alert: HotspotAlert) -> list[str]:
     """E-mail addresses at the lead's office: its staff, and the head of the
     office or of the nearest parent office that has one."""
-    from complaints.models import StaffProfile
+    from core.models import StaffProfile
 
     office = alert.office
     if office is None:

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.models import ProblemType, ProductCategory, Region
+from core.models import ProblemType, ProductCategory, Region
 from search.documents import SOURCES
 from search.hotspots.api import PERM_VIEW_HOTSPOTS
 from search.hotspots.params import Dimension, Level, Thresholds, local_today

@@ -10,10 +10,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from complaints.models import Office, StaffProfile
-from complaints.roles import Role, sync_roles
 from complaints.services import IntakeData
-from complaints.validators import credit_code_check_char, id_number_check_char
+from core.models import Office, StaffProfile
+from core.roles import Role, sync_roles
+from core.validators import credit_code_check_char, id_number_check_char
 
 _seq = itertools.count(1)
 

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from complaints.models import Case, CaseEvent, Evidence, RuleSet
-from complaints.roles import Role
+from complaints.models import Case, Evidence
 from complaints.services import case_transition, intake_create
-from search.models import OutboxEntry
+from core.models import Event, OutboxEntry, RuleSet
+from core.roles import Role
 from tests.cases.factories import (
     OTHER_REGION,
     intake_payload,
@@ -283,7 +283,7 @@ def test_stale_expected_version_is_a_409(operator: Any, handler: Any) -> None:
     response = transition(client_for(handler), case.pk, "accept", expected_version=case.version + 5)
     assert response.status_code == 409
     assert response.json()["version"] == case.version
-    assert CaseEvent.objects.filter(case=case).count() == 1
+    assert Event.objects.filter(case=case).count() == 1
 
 
 def test_transfer_moves_the_case_to_the_other_office(operator: Any, handler: Any) -> None:
@@ -396,7 +396,7 @@ def test_notices_are_logged_with_channel_and_proof(operator: Any, handler: Any) 
     assert client_for(operator).post(url, {"kind": "hearing", "via": "sms"}).status_code == 403
 
 
-def test_a_notice_after_closing_leaves_the_final_case_unchanged(
+def test_a_notice_after_closing_leaves_the_final_state_and_records_one_event(
     operator: Any, handler: Any
 ) -> None:
     case = intake_create(data=make_intake_data(), actor=operator).cases[0]
@@ -408,4 +408,8 @@ def test_a_notice_after_closing_leaves_the_final_case_unchanged(
     )
     assert response.status_code == 201
     after = Case.objects.get(pk=case.pk)
-    assert (after.version, after.updated_at) == (final.version, final.updated_at)
+    assert (after.status, after.closed_at) == (final.status, final.closed_at)
+    # The notice is one more event of the case, numbered with its next version.
+    last = after.events.order_by("id").last()
+    assert last is not None and last.action == "notice"
+    assert (after.version, last.version) == (final.version + 1, final.version + 1)

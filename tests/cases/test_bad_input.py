@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from complaints.roles import Role
-from complaints.services import TRANSITIONS, intake_create
+from complaints.lifecycle import BY_NAME as TRANSITIONS
+from complaints.services import intake_create
+from core.roles import Role
 from tests.cases.factories import intake_payload, make_intake_data, make_staff
 
 pytestmark = pytest.mark.usefixtures("postgres")

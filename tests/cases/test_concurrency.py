@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from complaints.models import Case, CaseEvent
-from complaints.roles import Role
+from complaints.models import Case
 from complaints.services import intake_create
+from core.models import Event
+from core.roles import Role
 from tests.cases.factories import intake_payload, make_intake_data, make_staff
 
 pytestmark = [
@@ -81,7 +82,7 @@ def test_exactly_one_of_several_conflicting_transitions_wins(with_version: bool)
         # Without a version the losers learn what the new state allows.
         assert all("allowed" in r[2] for r in losers)
     winner_name = winners[0][0]
-    events = list(CaseEvent.objects.filter(case_id=case.pk).exclude(action="registered"))
+    events = list(Event.objects.filter(owner_id=case.pk).exclude(action="registered"))
     assert [e.action for e in events] == [winner_name]
     stored = Case.objects.get(pk=case.pk)
     assert stored.status == events[0].to_status == winners[0][2]["status"]

@@ -37,8 +37,9 @@ from hypothesis.stateful import (
 )
 from rest_framework.test import APIClient
 
-from complaints.models import Case, CaseClock
-from complaints.roles import Role
+from complaints.models import Case
+from core.models import Clock
+from core.roles import Role
 from tests.cases.factories import (
     OTHER_REGION,
     intake_payload,
@@ -51,7 +52,7 @@ pytestmark = pytest.mark.usefixtures("postgres")
 
 GROUNDS = json.loads(
     (
-        Path(__file__).resolve().parents[2] / "complaints" / "reference_data" / "grounds.json"
+        Path(__file__).resolve().parents[2] / "core" / "reference_data" / "grounds.json"
     ).read_text(encoding="utf-8")
 )
 
@@ -262,7 +263,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 )
             )
             clock_kind = "acceptance" if body["kind"] == "complaint" else "report_verification"
-            clock = CaseClock.objects.get(case_id=body["id"], kind=clock_kind)
+            clock = Clock.objects.get(owner_id=body["id"], kind=clock_kind)
             # RULES.md §3: 7 WD to decide acceptance, 15 WD to verify a report,
             # counted from the day after receipt.
             amount = 7 if body["kind"] == "complaint" else 15
@@ -430,7 +431,7 @@ class CaseLifecycle(RuleBasedStateMachine):
     @invariant()
     def clocks_respect_pauses_and_final_states(self) -> None:
         for model in self.cases:
-            clocks = list(CaseClock.objects.filter(case_id=model.pk))
+            clocks = list(Clock.objects.filter(owner_id=model.pk))
             running = [c for c in clocks if c.stopped_on is None and c.paused_on is None]
             paused_kind = PAUSED_IN.get(model.status)
             if paused_kind:

@@ -12,8 +12,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from complaints.consumers import tracking_group
-from complaints.roles import Role
 from complaints.services import TransitionNotAllowedError, case_transition, intake_create
+from core.roles import Role
 from tests.cases.factories import make_intake_data, make_staff
 
 pytestmark = [

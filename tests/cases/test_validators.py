@@ -1,7 +1,7 @@
 """Property tests for the check characters of resident ID numbers
 (GB 11643, ISO 7064 MOD 11-2) and unified social credit codes (GB 32100-2015),
 the phone normaliser and the seller / brand keys. The expected check
-characters are computed here independently of complaints.validators."""
+characters are computed here independently of core.validators."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from complaints.validators import (
+from core.validators import (
     brand_key,
     normalize_mainland_phone,
     seller_key,

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints.models import Case, Office, ProblemType, ProductCategory, Region, RuleSet
+from complaints.models import Case
+from core.models import Office, ProblemType, ProductCategory, Region, RuleSet
 
 from .oracle import rule_set_in_force
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import chinese_calendar
 
-from complaints.models import RuleSet
+from core.models import RuleSet
 
 ONE_DAY = dt.timedelta(days=1)
 

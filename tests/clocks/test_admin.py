@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from complaints.clocks import add_days, clocks_on_intake
-from complaints.models import CalendarDay, CalendarYear, Case
+from complaints.models import Case
+from core.models import CalendarDay, CalendarYear
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_cases_cannot_be_edited_in_the_admin(
 
 def add_year(client: Client, year: int, exceptions: str) -> Any:
     return client.post(
-        reverse("admin:complaints_calendaryear_add"),
+        reverse("admin:core_calendaryear_add"),
         {"year": str(year), "source": "国办发明电 test", "exceptions": exceptions},
     )
 

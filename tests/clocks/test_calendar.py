@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaints.clocks import WorkCalendar, add_days
-from complaints.models import CalendarYear
+from core.models import CalendarYear
 
 from .oracle import (
     ONE_DAY,
@@ -172,7 +172,7 @@ def test_provisional_iff_the_window_passes_the_last_loaded_year(
 def test_an_admin_loaded_year_makes_deadlines_final(postgres: None) -> None:
     """A holiday entered for a year past the package changes the count and,
     once the year is marked loaded, the deadline is no longer provisional."""
-    from complaints.models import CalendarDay
+    from core.models import CalendarDay
 
     start = dt.date(2026, 12, 30)  # Wed
     before = add_days(start=start, amount=3, unit="working")

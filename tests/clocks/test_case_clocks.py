@@ -12,15 +12,16 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from complaints import lifecycle
 from complaints.clocks import (
-    TRANSITION_EFFECTS,
     WorkCalendar,
     clock_state,
     clocks_on_intake,
     clocks_on_transition,
 )
-from complaints.clocks.services import Op
-from complaints.models import FINAL_STATES, Case, CaseClock
+from complaints.models import FINAL_STATES, Case
+from core.clocks.engine import Op
+from core.models import Clock
 
 from .oracle import (
     ONE_DAY,
@@ -32,15 +33,16 @@ from .oracle import (
 )
 
 MakeCase = Callable[..., Case]
+TRANSITION_EFFECTS = {t.name: t.clocks for t in lifecycle.TRANSITIONS}
 
 
-def running(case: Case, kind: str) -> CaseClock:
-    return CaseClock.objects.get(case=case, kind=kind, stopped_on__isnull=True)
+def running(case: Case, kind: str) -> Clock:
+    return Clock.objects.get(case=case, kind=kind, stopped_on__isnull=True)
 
 
 def kinds_running(case: Case) -> set[str]:
     return set(
-        CaseClock.objects.filter(case=case, stopped_on__isnull=True).values_list("kind", flat=True)
+        Clock.objects.filter(case=case, stopped_on__isnull=True).values_list("kind", flat=True)
     )
 
 
@@ -59,7 +61,7 @@ def test_transitions_into_final_states_stop_every_clock() -> None:
 
 
 def test_started_clocks_exist_in_every_rule_set(postgres: None) -> None:
-    from complaints.models import ClockRule, RuleSet
+    from core.models import ClockRule, RuleSet
 
     started = {
         e.kind for effects in TRANSITION_EFFECTS.values() for e in effects if e.op is Op.START
@@ -189,7 +191,7 @@ def test_inspection_pauses_mediation_and_terminating_resumes_then_stops(
     assert running(case, "mediation").paused_on == dt.date(2025, 9, 26)
     ended = dt.date(2025, 10, 20)
     clocks_on_transition(case=case, action="terminate_mediation", on=ended)
-    mediation = CaseClock.objects.get(case=case, kind="mediation")
+    mediation = Clock.objects.get(case=case, kind="mediation")
     assert mediation.stopped_on == ended and mediation.paused_on is None
     assert mediation.due_on == oracle_add_working_days(
         original, oracle_working_days_in(dt.date(2025, 9, 26), ended)
@@ -311,7 +313,7 @@ def test_transfer_and_take_over_start_a_fresh_acceptance_clock(
     taken = dt.date(2026, 10, 9)
     clocks_on_transition(case=case, action="take_over", on=taken)
     assert running(case, "acceptance").due_on == oracle_add_working_days(taken, 7)
-    assert CaseClock.objects.filter(case=case, kind="acceptance").count() == 2
+    assert Clock.objects.filter(case=case, kind="acceptance").count() == 2
 
 
 def test_report_opening_stops_verification_and_starts_decision(
@@ -326,7 +328,7 @@ def test_report_opening_stops_verification_and_starts_decision(
     clocks_on_transition(case=case, action="open_case", on=opened)
     assert kinds_running(case) == {"report_decision"}
     assert running(case, "report_decision").due_on == oracle_add_calendar_days(opened, 90)
-    verification = CaseClock.objects.get(case=case, kind="report_verification")
+    verification = Clock.objects.get(case=case, kind="report_verification")
     assert clock_state(verification, today=dt.date(2026, 3, 1)) == "met"
 
 
@@ -343,14 +345,14 @@ def test_final_transitions_stop_every_clock(
     if before:
         clocks_on_transition(case=case, action=before, on=received)
     still_running = set(
-        CaseClock.objects.filter(case=case, stopped_on__isnull=True).values_list("pk", flat=True)
+        Clock.objects.filter(case=case, stopped_on__isnull=True).values_list("pk", flat=True)
     )
     assert still_running
     ended = dt.date(2026, 3, 10)
     clocks_on_transition(case=case, action=action, on=ended)
     assert kinds_running(case) == set()
-    assert not CaseClock.objects.filter(case=case, paused_on__isnull=False).exists()
-    stopped = CaseClock.objects.filter(pk__in=still_running).values_list("stopped_on", flat=True)
+    assert not Clock.objects.filter(case=case, paused_on__isnull=False).exists()
+    stopped = Clock.objects.filter(pk__in=still_running).values_list("stopped_on", flat=True)
     assert set(stopped) == {ended}
 
 
@@ -359,8 +361,8 @@ def test_only_one_running_clock_per_kind(postgres: None, make_case: MakeCase) ->
     clocks_on_intake(case=case, on=dt.date(2026, 3, 2))
     clock = running(case, "acceptance")
     with pytest.raises(IntegrityError), transaction.atomic():
-        CaseClock.objects.create(
-            case=case,
+        Clock.objects.create(
+            owner=case,
             kind="acceptance",
             unit=clock.unit,
             amount=clock.amount,
@@ -392,7 +394,7 @@ def test_clock_states_follow_the_reminder_fraction(postgres: None, make_case: Ma
     clocks_on_intake(case=late, on=received)
     due = running(late, "acceptance").due_on
     clocks_on_transition(case=late, action="decline", on=due + ONE_DAY)
-    assert clock_state(CaseClock.objects.get(case=late), today=due + ONE_DAY) == "met_late"
+    assert clock_state(Clock.objects.get(case=late), today=due + ONE_DAY) == "met_late"
 
 
 # --- Properties ---------------------------------------------------------------------
@@ -448,22 +450,22 @@ def test_pauses_never_shorten_and_move_by_the_paused_working_days(
 def test_approved_extension_runs_from_the_original_due_date(
     postgres: None, make_case: MakeCase
 ) -> None:
-    from complaints.clocks import clock_extend
+    from core.clocks.engine import clock_extend
 
     received = dt.date(2026, 9, 14)
     case = make_case(kind="report", received_on=received)
     clocks_on_intake(case=case, on=received)
     base_due = running(case, "report_verification").due_on
     approved = base_due - ONE_DAY
-    extension = clock_extend(case=case, kind="report_verification", on=approved)
+    extension = clock_extend(owner=case, kind="report_verification", on=approved)
     assert extension is not None
     assert kinds_running(case) == {"report_verification_extension"}
     # 15 + 15 WD across National Day 2026, counted independently.
     assert extension.due_on == oracle_add_working_days(received, 30)
-    base = CaseClock.objects.get(case=case, kind="report_verification")
+    base = Clock.objects.get(case=case, kind="report_verification")
     assert clock_state(base, today=approved) == "met"
     # Only once; opening the case ends the extension too.
-    assert clock_extend(case=case, kind="report_verification", on=approved) is None
+    assert clock_extend(owner=case, kind="report_verification", on=approved) is None
     clocks_on_transition(case=case, action="open_case", on=extension.due_on)
     assert kinds_running(case) == {"report_decision"}
 
@@ -471,10 +473,10 @@ def test_approved_extension_runs_from_the_original_due_date(
 def test_termination_notice_clock_ends_when_the_notice_is_sent(
     postgres: None, make_case: MakeCase
 ) -> None:
-    from complaints.clocks import NOTICE_EFFECTS, clocks_on_notice
+    from complaints.clocks import clocks_on_notice
     from complaints.models import Notice
 
-    assert set(NOTICE_EFFECTS) <= set(Notice.Kind.values)
+    assert set(lifecycle.NOTICE_CLOCKS) <= set(Notice.Kind.values)
     case = make_case(received_on=dt.date(2026, 1, 5))
     clocks_on_intake(case=case, on=dt.date(2026, 1, 5))
     clocks_on_transition(case=case, action="accept", on=dt.date(2026, 1, 6))

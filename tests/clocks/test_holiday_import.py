@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from complaints.clocks import WorkCalendar, add_days, clocks_on_intake, clocks_on_transition
-from complaints.clocks.recalculate import clocks_recalculate
-from complaints.models import CalendarDay, CalendarYear, Case, CaseClock
+from complaints.models import Case
+from core.clocks.recalculate import clocks_recalculate
+from core.models import CalendarDay, CalendarYear, Clock
 
 from .oracle import oracle_due_with_pauses
 
@@ -165,8 +166,8 @@ def test_loading_a_year_recounts_the_provisional_clocks_it_settles(
     clocks_on_intake(case=complaint, on=dt.date(2026, 4, 20))
     accepted = dt.date(2026, 12, 15)
     clocks_on_transition(case=complaint, action="accept", on=accepted)
-    verification = CaseClock.objects.get(case=report)
-    mediation = CaseClock.objects.get(case=complaint, kind="mediation")
+    verification = Clock.objects.get(case=report)
+    mediation = Clock.objects.get(case=complaint, kind="mediation")
     assert verification.provisional and mediation.provisional
     # 12-15 + 60 days = Sat 2027-02-13: weekends-only moves it to Mon 02-15.
     assert mediation.due_on == dt.date(2027, 2, 15)
@@ -262,7 +263,7 @@ def test_recounting_after_a_year_is_loaded_equals_counting_with_it_from_the_star
             day = answered
             # A working-day pause is counted when it ends; one counted before
             # the import lies in the past, in loaded years.
-            wd_clock = CaseClock.objects.get(case=early_wd, kind="acceptance")
+            wd_clock = Clock.objects.get(case=early_wd, kind="acceptance")
             asked = day_wd + dt.timedelta(days=min(run, 3))
             answered = asked + dt.timedelta(days=paused_for)
             if asked >= wd_clock.due_on or (cal is before and answered.year > 2026):
@@ -278,8 +279,8 @@ def test_recounting_after_a_year_is_loaded_equals_counting_with_it_from_the_star
             ((late, early), "mediation", accepted, calendar_pauses),
             ((late_wd, early_wd), "acceptance", received, working_pauses),
         ):
-            recounted = CaseClock.objects.get(case=late_case, kind=kind)
-            fresh = CaseClock.objects.get(case=early_case, kind=kind)
+            recounted = Clock.objects.get(case=late_case, kind=kind)
+            fresh = Clock.objects.get(case=early_case, kind=kind)
             assert (recounted.due_on, recounted.paused_days) == (fresh.due_on, fresh.paused_days)
             assert recounted.provisional is fresh.provisional is False
             assert fresh.due_on == oracle_due_with_pauses(

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaints.clocks import WorkCalendar, clocks_on_intake, clocks_on_transition
-from complaints.models import FINAL_STATES, Case, CaseClock, Office
+from complaints.models import FINAL_STATES, Case
+from core.models import Clock, Office
 
 from .oracle import (
     oracle_add_calendar_days,
@@ -92,11 +93,11 @@ def test_random_paths_keep_the_clock_invariants(
                 break
             name = data.draw(st.sampled_from(available), label="transition")
             day += dt.timedelta(days=data.draw(st.integers(0, 25), label="days later"))
-            before = {c.pk: c.paused_on for c in CaseClock.objects.filter(case=case)}
+            before = {c.pk: c.paused_on for c in Clock.objects.filter(case=case)}
             getattr(case, name)(**transition_kwargs(name, case, other, offices))
             clocks_on_transition(case=case, action=name, on=day, calendar=calendar)
 
-            clocks = list(CaseClock.objects.filter(case=case))
+            clocks = list(Clock.objects.filter(case=case))
             for clock in clocks:
                 paused_on = before.get(clock.pk)
                 if paused_on is not None and clock.paused_on is None:

@@ -14,8 +14,9 @@ from django.core import mail
 from django.utils import timezone
 
 from complaints.clocks import clock_state, clocks_on_intake, clocks_on_transition
-from complaints.clocks.sweep import clock_sweep_run
-from complaints.models import Case, CaseClock, CaseEvent
+from complaints.models import Case
+from core.clocks.sweep import clock_sweep_run
+from core.models import Clock, Event
 
 from .oracle import ONE_DAY, oracle_working_days_in
 
@@ -74,7 +75,7 @@ def build_scene(make_case: MakeCase, today: dt.date, *, with_email: bool = True)
 
 
 def events(case: Case, action: str) -> int:
-    return CaseEvent.objects.filter(case=case, action=action).count()
+    return Event.objects.filter(case=case, action=action).count()
 
 
 @pytest.fixture
@@ -115,8 +116,9 @@ def test_sweep_reminds_and_escalates_once_and_mails_the_right_people(
     assert events(scene.due_soon, "clock_escalation") == 0
     assert events(scene.overdue, "clock_reminder") == 1
     assert events(scene.overdue, "clock_escalation") == 1
+    # Paused before its deadline: the clock does not run, nothing is due.
     for quiet in (scene.fresh, scene.paused_overdue):
-        assert not CaseEvent.objects.filter(case=quiet).exists()
+        assert not Event.objects.filter(case=quiet).exists()
         assert not quiet.clocks.filter(reminded_at__isnull=False).exists()
 
     recipients = sorted((m.subject.split(":")[0], tuple(m.to)) for m in mail.outbox)
@@ -129,8 +131,13 @@ def test_sweep_reminds_and_escalates_once_and_mails_the_right_people(
     assert {code for m in mail.outbox for code in codes if code in m.subject} == codes
     # Personal data stays out of the mail.
     assert not any("13800138000" in f"{m.subject} {m.body}" for m in mail.outbox)
-    # Recording a reminder is not a change of the case.
-    assert {c.pk: c.version for c in Case.objects.all()} == versions
+    # Each mark is one event of the case, numbered with the case's new version.
+    for case in Case.objects.all():
+        marks = list(Event.objects.filter(case=case).order_by("id"))
+        assert case.version == versions[case.pk] + len(marks)
+        assert [e.version for e in marks] == list(
+            range(versions[case.pk] + 1, case.version + 1)
+        )
 
 
 def test_escalation_goes_to_the_parent_office_head_when_the_office_has_none(
@@ -152,7 +159,7 @@ def test_escalation_goes_to_the_parent_office_head_when_the_office_has_none(
         clock_sweep_run(today=today)
     # Nobody handles the case yet: the reminder also goes up to the head.
     assert sorted(tuple(m.to) for m in mail.outbox) == [("city-head@example.org",)] * 2
-    escalation = CaseEvent.objects.get(case=case, action="clock_escalation")
+    escalation = Event.objects.get(case=case, action="clock_escalation")
     assert escalation.data["recipient_id"] == parent.head.pk
     assert escalation.actor is None and escalation.to_status == case.status
 
@@ -160,7 +167,7 @@ def test_escalation_goes_to_the_parent_office_head_when_the_office_has_none(
 def test_clock_sweep_task_on_a_real_worker_is_idempotent(
     transactional_postgres: None, celery_worker: str, make_case: MakeCase
 ) -> None:
-    from complaints.tasks import clock_sweep
+    from core.tasks import clock_sweep
 
     today = timezone.localdate()
     # No mail addresses: the worker has no mail server to talk to, and the
@@ -178,9 +185,27 @@ def test_clock_sweep_task_on_a_real_worker_is_idempotent(
     assert events(scene.overdue, "clock_reminder") == 1
     assert events(scene.overdue, "clock_escalation") == 1
     assert events(scene.due_soon, "clock_escalation") == 0
-    due_soon = CaseClock.objects.get(case=scene.due_soon)
-    overdue = CaseClock.objects.get(case=scene.overdue)
+    due_soon = Clock.objects.get(case=scene.due_soon)
+    overdue = Clock.objects.get(case=scene.overdue)
     assert due_soon.reminded_at is not None and due_soon.escalated_at is None
     assert overdue.reminded_at is not None and overdue.escalated_at is not None
     for quiet in (scene.fresh, scene.paused_overdue):
-        assert not CaseEvent.objects.filter(case=quiet).exists()
+        assert not Event.objects.filter(case=quiet).exists()
+
+
+def test_a_clock_paused_after_its_deadline_escalates(
+    postgres: None, make_case: MakeCase, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Pausing does not undo a deadline already missed: the office head hears of it."""
+    today = dt.date(2026, 3, 10)
+    received = received_for(today, 12)
+    case = make_case(received_on=received)
+    clocks_on_intake(case=case, on=received)
+    clocks_on_transition(case=case, action="request_materials", on=received_for(today, 2))
+    clock = case.clocks.get(kind="acceptance")
+    assert clock.paused_on is not None and clock.paused_on > clock.due_on
+    assert clock_state(clock, today=today) == "overdue"
+    with django_capture_on_commit_callbacks(execute=False):
+        assert clock_sweep_run(today=today) == {"reminded": 1, "escalated": 1}
+        assert clock_sweep_run(today=today) == {"reminded": 0, "escalated": 0}
+    assert events(case, "clock_escalation") == 1

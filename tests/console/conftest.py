@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from complaints.roles import Role
 from complaints.services import intake_create
+from core.roles import Role
 from tests.cases.factories import make_intake_data, make_staff
 
 

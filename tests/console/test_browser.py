@@ -15,9 +15,10 @@ import pytest
 from django.db import connections
 from django.utils import timezone, translation
 
-from complaints.models import Case, CaseClock, Status
-from complaints.roles import Role
+from complaints.models import Case, Status
 from complaints.services import intake_create
+from core.models import Clock
+from core.roles import Role
 from tests.cases.factories import make_intake_data, make_staff, mobile
 
 pytestmark = pytest.mark.browser
@@ -252,11 +253,11 @@ def test_queue_screenshot_with_deadline_badges(
             )
         ]
         today = timezone.localdate()
-        CaseClock.objects.filter(case=made[0]).update(due_on=today - dt.timedelta(days=2))
-        CaseClock.objects.filter(case=made[1]).update(
+        Clock.objects.filter(case=made[0]).update(due_on=today - dt.timedelta(days=2))
+        Clock.objects.filter(case=made[1]).update(
             started_on=today - dt.timedelta(days=30), due_on=today + dt.timedelta(days=1)
         )
-        CaseClock.objects.filter(case=made[2]).update(provisional=True)
+        Clock.objects.filter(case=made[2]).update(provisional=True)
         return made
 
     made = orm(cases)

@@ -14,8 +14,8 @@ import chinese_calendar
 import pytest
 from django.core.management import call_command
 
-from complaints.models import FINAL_STATES, Case, CaseEvent
-from search.models import OutboxEntry
+from complaints.models import FINAL_STATES, Case
+from core.models import Event, OutboxEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "work-orders.jsonl"
@@ -84,12 +84,12 @@ def test_rule_set_is_pinned_by_receipt_date(postgres: None, tmp_path: Path) -> N
 def test_reimport_imports_nothing_twice(postgres: None, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "orders.jsonl", example_rows())
     run(path)
-    counts = (Case.objects.count(), CaseEvent.objects.count(), OutboxEntry.objects.count())
+    counts = (Case.objects.count(), Event.objects.count(), OutboxEntry.objects.count())
     codes = set(Case.objects.values_list("tracking_code", flat=True))
     second = run(path)
     assert "0 imported" in second
     assert f"{len(example_rows())} already present" in second
-    assert (Case.objects.count(), CaseEvent.objects.count(), OutboxEntry.objects.count()) == counts
+    assert (Case.objects.count(), Event.objects.count(), OutboxEntry.objects.count()) == counts
     assert set(Case.objects.values_list("tracking_code", flat=True)) == codes
 
 

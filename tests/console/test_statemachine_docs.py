@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from complaints.management.commands.statemachine_docs import case_edges, statemachine_markdown
-from complaints.models import Case, ClockRule, RuleSet
+from complaints.models import Case
+from core.models import ClockRule, RuleSet
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "state-machine.md"
 

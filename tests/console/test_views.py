@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from complaints.masking import mask_phone
-from complaints.models import Case, CaseClock, CaseEvent, Office, ProblemType, ProductCategory
-from complaints.roles import Role
+from complaints.models import Case
 from complaints.services import case_transition
+from core.masking import mask_phone
+from core.models import Clock, Event, Office, ProblemType, ProductCategory
+from core.roles import Role
 from tests.cases.factories import make_consumer, make_staff, mobile, valid_credit_code
 from tests.console.conftest import login
 
@@ -293,7 +294,7 @@ def test_queue_filters_overdue_and_shows_badges(
 ) -> None:
     late = make_case()
     on_time = make_case()
-    CaseClock.objects.filter(case=late).update(due_on=timezone.localdate() - dt.timedelta(days=3))
+    Clock.objects.filter(case=late).update(due_on=timezone.localdate() - dt.timedelta(days=3))
     login(client, handler)
     page = client.get("/console/cases/?deadline=overdue", secure=True).content.decode()
     assert late.tracking_code in page
@@ -310,12 +311,10 @@ def test_due_soon_badge_agrees_with_the_due_soon_filter(
     later = make_case()
     today = timezone.localdate()
     # Most of the clock's length has run: due soon (the reminder threshold).
-    CaseClock.objects.filter(case=soon).update(
+    Clock.objects.filter(case=soon).update(
         started_on=today - dt.timedelta(days=60), due_on=today + dt.timedelta(days=1)
     )
-    CaseClock.objects.filter(case=later).update(
-        started_on=today, due_on=today + dt.timedelta(days=20)
-    )
+    Clock.objects.filter(case=later).update(started_on=today, due_on=today + dt.timedelta(days=20))
     login(client, handler)
     page = client.get("/console/cases/?deadline=due_soon", secure=True).content.decode()
     assert soon.tracking_code in page and later.tracking_code not in page
@@ -325,7 +324,7 @@ def test_due_soon_badge_agrees_with_the_due_soon_filter(
 
 def test_queue_marks_provisional_deadlines(client: Client, handler: Any, make_case: Any) -> None:
     case = make_case()
-    CaseClock.objects.filter(case=case).update(provisional=True)
+    Clock.objects.filter(case=case).update(provisional=True)
     page = login(client, handler).get("/console/cases/", secure=True).content.decode()
     assert 'class="badge provisional"' in page
 
@@ -352,7 +351,7 @@ def test_queue_lists_the_earliest_deadline_first(
     today = timezone.localdate()
     cases = [make_case() for _ in range(3)]
     for case, days in zip(cases, (9, 1, 5), strict=True):
-        CaseClock.objects.filter(case=case).update(due_on=today + dt.timedelta(days=days))
+        Clock.objects.filter(case=case).update(due_on=today + dt.timedelta(days=days))
     login(client, handler)
     page = client.get("/console/cases/", secure=True).content.decode()
     order = sorted(cases, key=lambda c: page.index(c.tracking_code))
@@ -445,7 +444,7 @@ def test_transition_through_the_case_page(client: Client, handler: Any, make_cas
     assert response.status_code == 302
     case = Case.objects.get(pk=case.pk)
     assert case.status == "accepted"
-    assert CaseEvent.objects.filter(case=case, action="accept", note="受理").count() == 1
+    assert Event.objects.filter(case=case, action="accept", note="受理").count() == 1
 
 
 def test_transition_outcomes_409_403_400(

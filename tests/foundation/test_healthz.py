@@ -45,7 +45,7 @@ def test_healthz_is_503_when_the_search_node_is_down(redis_url: str, client: Cli
 def test_healthz_reports_the_holiday_calendar_gap(client: Client) -> None:
     from django.utils import timezone
 
-    from complaints.models import CalendarYear
+    from core.models import CalendarYear
 
     next_year = timezone.localdate().year + 1
     CalendarYear.objects.filter(year__gte=next_year).delete()

@@ -7,7 +7,7 @@ import logging
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaints.masking import MaskPersonalDataFilter, mask_id_number, mask_phone, mask_text
+from core.masking import MaskPersonalDataFilter, mask_id_number, mask_phone, mask_text
 
 mobiles = st.builds(
     lambda second, rest: f"1{second}{rest}",

@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from complaints.consumers import tracking_group
-from complaints.models import Office, StaffProfile
-from complaints.roles import ROLE_PERMISSIONS, Role
+from core.models import Office, StaffProfile
+from core.roles import ROLE_PERMISSIONS, Role
 
 
 @pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_admin_speaks_chinese_first_and_english_on_request(
     response = client.get("/admin/", secure=True)
     assert response.status_code == 200
     assert expected in response.content.decode()
-    regions = client.get("/admin/complaints/region/?q=浏阳", secure=True)
+    regions = client.get("/admin/core/region/?q=浏阳", secure=True)
     assert regions.status_code == 200
     assert "430181" in regions.content.decode()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from complaints.models import (
+from core.models import (
     CalendarYear,
     ClockRule,
     Office,
@@ -16,7 +16,7 @@ from complaints.models import (
     RoutingRule,
     RuleSet,
 )
-from complaints.routing import competent_office
+from core.routing import competent_office
 
 pytestmark = pytest.mark.django_db
 

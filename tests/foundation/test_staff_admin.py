@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from complaints.models import Office, StaffProfile
+from core.models import Office, StaffProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from core.models import OutboxEntry
 from search.backends import SearchBackend, get_backend
-from search.models import OutboxEntry
 from tests.conftest import require
 from tests.search.seed import delete_cases, documents, seed_cases
 

@@ -14,8 +14,8 @@ from typing import Any
 from django.utils import timezone
 
 from complaints.models import Case
-from complaints.roles import Role
 from complaints.services import case_transition, intake_create
+from core.roles import Role
 from search.backends.base import (
     FACET_FIELDS,
     FACET_SIZE,
@@ -106,11 +106,11 @@ def documents(ids: Iterable[int]) -> list[dict[str, Any]]:
 
 
 def delete_cases(ids: Iterable[int]) -> None:
-    from complaints.models import CaseEvent
+    from core.models import Event
 
     id_list = list(ids)
     Case.objects.filter(pk__in=id_list).update(linked_case=None)
-    CaseEvent.objects.filter(case_id__in=id_list).delete()
+    Event.objects.filter(owner_id__in=id_list).delete()
     Case.objects.filter(pk__in=id_list).delete()
 
 

@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from complaints.models import Case
-from complaints.roles import Role
+from core.roles import Role
 from search.backends import SearchBackend
 from search.backends.base import SearchQuery
 from search.sync import rebuild_index

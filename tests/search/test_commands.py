@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from complaints.models import Case
-from complaints.roles import Role
 from complaints.services import intake_create
+from core.models import OutboxEntry
+from core.roles import Role
 from search.backends import SearchBackend, dsl, get_backend
 from search.backends.remote import DslBackend
-from search.models import OutboxEntry
 from tests.cases.factories import make_intake_data, make_staff
 from tests.search.conftest import ENGINES, engine_backend
 

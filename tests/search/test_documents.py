@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from complaints.models import Region
-from complaints.roles import Role
 from complaints.services import intake_create
+from core.models import Region
+from core.roles import Role
 from search.backends import get_backend
 from search.documents import (
     STOPWORDS,

@@ -16,10 +16,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from complaints.models import Case, CaseClock, Channel, ClockKind, ProductCategory, Region
-from complaints.roles import Role
-from complaints.routing import competent_office
+from complaints.models import Case, Channel, ClockKind
 from complaints.services import intake_create
+from core.models import Clock, ProductCategory, Region
+from core.roles import Role
+from core.routing import competent_office
 from search.backends import SearchBackend, get_backend
 from search.documents import case_document, case_queryset
 from search.hotspots.models import HotspotAlert, HotspotChange
@@ -92,7 +93,7 @@ def test_a_new_hotspot_becomes_one_routed_report_lead_with_its_clock(
         category=ProductCategory.objects.get(code=CATEGORY), region=Region.objects.get(code=COUNTY)
     )
     assert lead.office == expected_office
-    clock = CaseClock.objects.get(case=lead, stopped_on__isnull=True)
+    clock = Clock.objects.get(case=lead, stopped_on__isnull=True)
     assert clock.kind == ClockKind.REPORT_VERIFICATION  # 15 WD, RULES.md §3
     assert clock.started_on == timezone.localdate(lead.received_at)
     assert set(lead.related_cases.values_list("pk", flat=True)) == {c.pk for c in cases}

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from complaints.roles import Role
+from core.roles import Role
 from search.backends import SearchBackend, get_backend
 from search.hotspots.scoring import Pattern
 from tests.cases.factories import make_consumer, make_staff, office_for

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from complaints.roles import Role
+from core.roles import Role
 from search.backends import SearchBackend, get_backend
 from tests.cases.factories import make_staff
 from tests.search.test_hotspots import DOCS, END, query, reference_cells

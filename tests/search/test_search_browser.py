@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from complaints.roles import Role
+from core.roles import Role
 from search.backends import get_backend
 from search.backends.base import SearchQuery
 from search.selectors import SOURCE_LABELS

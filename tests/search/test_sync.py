@@ -26,13 +26,13 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from complaints.models import Case
-from complaints.roles import Role
 from complaints.services import case_link, case_transition, intake_create
+from core.models import OutboxEntry
+from core.roles import Role
 from search.backends import SearchBackend, get_backend
 from search.backends.base import SearchQuery
 from search.backends.opensearch import OpenSearchBackend
 from search.documents import case_document, case_queryset
-from search.models import OutboxEntry
 from search.sync import SyncError, drain_outbox
 from tests.cases.factories import make_intake_data, make_staff, office_for
 from tests.conftest import ROOT, require

@@ -19,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from complaints.models import Case, Office, StaffProfile
-from complaints.roles import Role
+from complaints.models import Case
 from complaints.services import IntakeData, case_transition, intake_create
+from core.models import Office, StaffProfile
+from core.roles import Role
 
 DEMO_OFFICE = "amr-430100"  # Changsha city bureau: sees every Changsha county
 DEMO_USERS: list[tuple[str, Role | None, str]] = [

@@ -7,8 +7,6 @@ with their clocks and grounds. A test keeps the committed file in step."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +15,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from complaints.clocks.services import CHANNEL_CLOCKS, INTAKE_CLOCKS, TRANSITION_EFFECTS
-from complaints.models import FINAL_STATES, Case, CaseKind, ClockKind, RuleSet, Status
-from complaints.models.cases import is_complaint, is_report
-from complaints.services.transitions import TRANSITIONS
+from complaints import lifecycle
+from complaints.lifecycle import FINAL_STATES, CaseKind, ClockKind, Status
+from core.models import RuleSet
 
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "docs" / "state-machine.md"
 
@@ -32,52 +29,30 @@ class Edge:
     target: str
     permission: str
     kinds: tuple[str, ...]
-    inputs: tuple[str, ...]
-
-
-def _kinds(conditions: Iterable[Any]) -> tuple[str, ...]:
-    conds = set(conditions)
-    if is_complaint in conds:
-        return (CaseKind.COMPLAINT,)
-    if is_report in conds:
-        return (CaseKind.REPORT,)
-    return (CaseKind.COMPLAINT, CaseKind.REPORT)
-
-
-def _inputs(name: str) -> tuple[str, ...]:
-    """Keyword arguments of the transition method, reason code first."""
-    params = inspect.signature(getattr(Case, name)).parameters
-    return tuple(p for p in params if p != "self")
 
 
 def case_edges() -> list[Edge]:
-    """Every (source, target) of every transition, in declaration order."""
-    field = Case._meta.get_field("status")
-    order = {name: i for i, name in enumerate(vars(Case))}
-    edges = [
+    """Every (source, target) of every declared transition, in declaration order."""
+    both = (CaseKind.COMPLAINT.value, CaseKind.REPORT.value)
+    return [
         Edge(
             name=t.name,
-            source=str(t.source),
+            source=str(source),
             target=str(t.target),
-            permission=str(t.permission or ""),
-            kinds=_kinds(t.conditions or ()),
-            inputs=_inputs(t.name),
+            permission=t.permission,
+            kinds=(t.kind,) if t.kind else both,
         )
-        for t in field.get_all_transitions(Case)
+        for t in lifecycle.TRANSITIONS
+        for source in t.source
     ]
-    status_order = {value: i for i, value in enumerate(Status.values)}
-    return sorted(edges, key=lambda e: (order.get(e.name, 0), status_order.get(e.source, 0)))
 
 
 def _label(status: str) -> str:
     return str(dict(Status.choices).get(status, status))
 
 
-def _effects(name: str) -> str:
-    parts = []
-    for effect in TRANSITION_EFFECTS.get(name, ()):
-        parts.append(f"{effect.op.value} {effect.kind}" if effect.kind else effect.op.value)
-    return "; ".join(parts) or "—"
+def _effects(spec: lifecycle.Transition) -> str:
+    return "; ".join(effect.describe() for effect in spec.clocks) or "—"
 
 
 def _diagram(kind: str, edges: list[Edge]) -> list[str]:
@@ -103,8 +78,9 @@ def _diagram(kind: str, edges: list[Edge]) -> list[str]:
 
 def _transition_table(kind: str, edges: list[Edge]) -> list[str]:
     lines = [
-        "| transition | from | to | permission | inputs | reason codes from | clock effects |",
-        "|---|---|---|---|---|---|---|",
+        "| transition | label | from | to | permission | inputs | reason codes from "
+        "| clock effects | complainant may | confirmation |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     grouped: dict[str, list[Edge]] = {}
     for e in edges:
@@ -112,19 +88,19 @@ def _transition_table(kind: str, edges: list[Edge]) -> list[str]:
             grouped.setdefault(e.name, []).append(e)
     for name, group in grouped.items():
         sources = ", ".join(f"`{e.source}`" for e in group)
-        spec = TRANSITIONS.get(name)
-        ground = f"`{spec.ground_kind}`" if spec and spec.ground_kind else "—"
-        inputs = ", ".join(f"`{i}`" for i in group[0].inputs) or "—"
+        spec = lifecycle.BY_NAME[name]
+        ground = f"`{spec.ground_kind}`" if spec.ground_kind else "—"
+        inputs = ", ".join(f"`{i}`" for i in spec.inputs) or "—"
         lines.append(
-            f"| `{name}` | {sources} | `{group[0].target}` | `{group[0].permission}` "
-            f"| {inputs} | {ground} | {_effects(name)} |"
+            f"| `{name}` | {spec.label} | {sources} | `{group[0].target}` "
+            f"| `{group[0].permission}` | {inputs} | {ground} | {_effects(spec)} "
+            f"| {'yes' if spec.consumer else '—'} | {spec.confirm or '—'} |"
         )
     return lines
 
 
 def _rule_sets() -> list[str]:
     lines: list[str] = []
-    clock_labels = dict(ClockKind.choices)
     for rule_set in RuleSet.objects.prefetch_related("clocks", "grounds").order_by(
         "effective_from"
     ):
@@ -137,9 +113,14 @@ def _rule_sets() -> list[str]:
             "| clock | length | unit | paused for inspection | source |",
             "|---|---|---|---|---|",
         ]
-        for clock in sorted(rule_set.clocks.all(), key=lambda c: ClockKind.values.index(c.kind)):
+        order = ClockKind.values
+        for clock in sorted(
+            rule_set.clocks.all(),
+            key=lambda c: (order.index(c.kind) if c.kind in order else len(order), c.kind),
+        ):
+            extends = f", extends `{clock.extends}`" if clock.extends else ""
             lines.append(
-                f"| {clock_labels.get(clock.kind, clock.kind)} (`{clock.kind}`) | {clock.amount} "
+                f"| {clock.display_label} (`{clock.kind}`{extends}) | {clock.amount} "
                 f"| {clock.unit} | {'yes' if clock.pauses_for_inspection else 'no'} "
                 f"| {clock.source} |"
             )
@@ -154,20 +135,23 @@ def _rule_sets() -> list[str]:
 def statemachine_markdown() -> str:
     with translation.override("en"):
         edges = case_edges()
-        intake = "; ".join(f"{kind}: {', '.join(kinds)}" for kind, kinds in INTAKE_CLOCKS.items())
-        channel = "; ".join(f"{ch}: {', '.join(k)}" for ch, k in CHANNEL_CLOCKS.items())
+        intake = "; ".join(
+            f"{kind}: {', '.join(kinds)}" for kind, kinds in lifecycle.INTAKE_CLOCKS.items()
+        )
+        channel = "; ".join(f"{ch}: {', '.join(k)}" for ch, k in lifecycle.CHANNEL_CLOCKS.items())
         lines = [
             "# Case state machine",
             "",
-            "<!-- Generated by `manage.py statemachine_docs` from the django-fsm transitions of",
-            "     `Case.status` (complaints/models/cases.py), the transition service and clock",
-            "     tables, and the rule sets in the database. Do not edit by hand: a test fails",
-            "     when this file and the generator disagree. -->",
+            "<!-- Generated by `manage.py statemachine_docs` from the transition declaration",
+            "     (complaints/lifecycle.py), from which the django-fsm graph of `Case.status`",
+            "     is built, and the rule sets in the database. Do not edit by hand: a test",
+            "     fails when this file and the generator disagree. -->",
             "",
             "Every transition runs through `complaints.services.case_transition`, which locks",
             "the case, checks the office scope and the permission below, validates the reason",
-            "code against the case's pinned rule set, writes an immutable `CaseEvent` and",
-            "moves the legal clocks (RULES.md §3). Final states accept no transition.",
+            "code against the case's pinned rule set, moves the legal clocks and records the",
+            "change as one immutable event (docs/legal-basis.md §2–§3). Final states accept",
+            "no transition.",
             "",
             f"Clocks started at intake: {intake}; by channel: {channel}.",
             "",

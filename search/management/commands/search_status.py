@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Max, Min
 
 from complaints.models import Case
+from core.models import OutboxEntry
 from search.backends import get_backend
-from search.models import OutboxEntry
 
 
 class Command(BaseCommand):
