@@ -1,6 +1,7 @@
-"""Search documents: one denormalised dict per case (RULES.md §7 dimensions).
+"""Search documents: one denormalised dict per case (the hotspot dimensions,
+docs/legal-basis.md §8).
 
-The document carries no personal data (RULES.md §7, §10): the complainant is
+The document carries no personal data (个人信息保护法第五十一条、第七十三条): the complainant is
 a keyed hash, and phone or ID numbers in free text are masked.
 """
 
@@ -24,12 +25,14 @@ from complaints.models import Case, Channel
 from core.documents import DocumentType, register
 from core.masking import complainant_hash, mask_text
 from core.models import Region
+from search.backends.dsl import case_mapping
 
 logger = logging.getLogger(__name__)
 
-#: channel -> source (RULES.md §7 "source"); other channels fall back to the
-#: case kind. Hotspot leads get a source of their own so that hotspot
-#: computations can leave them out instead of counting their own output.
+#: channel -> source (the "source" dimension, docs/legal-basis.md §8); other
+#: channels fall back to the case kind. Hotspot leads get a source of their own
+#: so that hotspot computations can leave them out instead of counting their
+#: own output.
 SOURCE_BY_CHANNEL = {
     Channel.SUPERVISOR.value: "supervisor",
     Channel.HOTLINE_12345.value: "12345",
@@ -56,7 +59,7 @@ _DIGITS_RE = re.compile(r"^[\d.\-*]+$")
 def repeat_filer_weight(filings: int) -> float:
     """1 / (1 + ln n) for a person's n-th filing within the window: a first
     filing weighs 1, a tenth about 0.30, a hundredth about 0.18. Repeat
-    filers count less but are never dropped (RULES.md §7)."""
+    filers count less but are never dropped (local practice, docs/legal-basis.md §8)."""
     return 1.0 / (1.0 + math.log(max(filings, 1)))
 
 
@@ -311,10 +314,12 @@ def build_case_documents(ids: list[int]) -> tuple[list[dict[str, Any]], dict[int
     return docs, errors
 
 
+#: Cases go to `<prefix>-cases`, the index every search and hotspot reads.
 CASE_DOCUMENT = DocumentType(
     model="complaints.case",
-    name="case",
+    index="cases",
     build=build_case_documents,
+    mapping=case_mapping,
     iter_all=lambda: iter_all_case_documents(),
 )
 

@@ -14,11 +14,15 @@ Ordering rules shared by every engine, so that results are comparable:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.documents import DocumentType
 
 #: Filter name -> the document field the filter tests. Every filter takes a
 #: tuple of values (OR within one filter, AND across filters). `region`
@@ -213,14 +217,29 @@ def local_day_start_ms(day: dt.date) -> int:
 
 class SearchBackend(ABC):
     """One engine. Documents are dicts as built by search.documents; the
-    alias (`<prefix>-cases`) always names exactly one versioned index."""
+    alias (`<prefix>-cases`, or `<prefix>-<index>` of the document type
+    `for_type` names) always names exactly one versioned index."""
 
     engine: str
     prefix: str
+    #: The alias suffix, and the mapping of a new index (None: the case
+    #: index's); `for_type` sets both for another document type.
+    index_suffix: str = "cases"
+    mapping: Callable[[], dict[str, Any]] | None = None
 
     @property
     def alias(self) -> str:
-        return f"{self.prefix}-cases"
+        return f"{self.prefix}-{self.index_suffix}"
+
+    def for_type(self, doc_type: DocumentType) -> SearchBackend:
+        """This engine and prefix over the index of `doc_type`: writes,
+        versions, counts and reindexing go to `<prefix>-<doc_type.index>`,
+        and a new index gets the type's mapping. Searches and hotspots read
+        the case index."""
+        view = copy.copy(self)
+        view.index_suffix = doc_type.index
+        view.mapping = doc_type.mapping
+        return view
 
     def new_index_name(self) -> str:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
@@ -298,7 +317,7 @@ class SearchBackend(ABC):
     def reindex(
         self, docs: Iterable[dict[str, Any]], progress: ProgressCallback | None = None
     ) -> tuple[str, BulkResult]:
-        """Build `<prefix>-cases-<timestamp>` from `docs`, then swap the alias
+        """Build `<alias>-<timestamp>` from `docs`, then swap the alias
         to it in one step; searches never see a half-built index."""
         index, result = self._write_to_new_index(docs, progress)
         self._swap_alias(index)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from elasticsearch_dsl import (
@@ -91,28 +92,40 @@ class CaseDoc(Document):
         dynamic = MetaField("strict")
 
 
-def _index(alias: str | None = None) -> Index:
-    index = Index("cases")
+def document_mapping(document: type[Document], name: str) -> dict[str, Any]:
+    """Settings and mappings of an index holding `document`s: what a search
+    document type registers as its mapping. One shard: terms counts are then
+    exact, and the data fits one shard comfortably."""
+    index = Index(name)
     index.settings(number_of_shards=1, number_of_replicas=0)
-    index.document(CaseDoc)
-    if alias:
-        index.aliases(**{alias: {"is_write_index": True}})
-    return index
+    index.document(document)
+    return dict(index.to_dict())
 
 
-def mapping_digest() -> str:
-    """Changes whenever the mapping or the index settings change."""
-    body = _index().to_dict()
+def case_mapping() -> dict[str, Any]:
+    """The mapping of the case index (search.documents.CASE_DOCUMENT)."""
+    return document_mapping(CaseDoc, "cases")
+
+
+Mapping = Callable[[], dict[str, Any]]
+
+
+def mapping_digest(mapping: Mapping | None = None) -> str:
+    """Changes whenever the mapping or the index settings change (of the case
+    index unless another type's mapping is given)."""
+    body = (mapping or case_mapping)()
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def index_body(alias: str | None = None) -> dict[str, Any]:
-    """settings + mappings (+ the alias) of a new versioned index. One shard:
-    terms counts are then exact, and the data fits one shard comfortably.
-    The mapping's digest rides along in `_meta`, so that an index built
-    before a mapping change can be told apart (search_status)."""
-    body = dict(_index(alias).to_dict())
-    body["mappings"] = {**body["mappings"], "_meta": {"mapping_digest": mapping_digest()}}
+def index_body(alias: str | None = None, mapping: Mapping | None = None) -> dict[str, Any]:
+    """settings + mappings (+ the alias) of a new versioned index, of the
+    case index unless another type's mapping is given. The mapping's digest
+    rides along in `_meta`, so that an index built before a mapping change
+    can be told apart (search_status)."""
+    body = dict((mapping or case_mapping)())
+    if alias:
+        body["aliases"] = {alias: {"is_write_index": True}}
+    body["mappings"] = {**body["mappings"], "_meta": {"mapping_digest": mapping_digest(mapping)}}
     return body
 
 

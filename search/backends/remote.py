@@ -125,7 +125,7 @@ class DslBackend(SearchBackend):
         # leaving the alias over two indices.
         name = f"{self.alias}-{'0' * 20}"
         try:
-            self._client_create_index(name, dsl.index_body(self.alias))
+            self._client_create_index(name, dsl.index_body(self.alias, self.mapping))
         except self.bad_request as exc:
             if "resource_already_exists_exception" not in str(exc):
                 raise
@@ -133,7 +133,7 @@ class DslBackend(SearchBackend):
 
     def mapping_current(self) -> bool:
         metas = self._client_mapping_meta(self.ensure_index())
-        digest = dsl.mapping_digest()
+        digest = dsl.mapping_digest(self.mapping)
         return all(meta.get("mapping_digest") == digest for meta in metas.values())
 
     def raw_search(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -269,7 +269,7 @@ class DslBackend(SearchBackend):
         self, docs: Iterable[dict[str, Any]], progress: ProgressCallback | None
     ) -> tuple[str, BulkResult]:
         name = self.new_index_name()
-        self._client_create_index(name, dsl.index_body())
+        self._client_create_index(name, dsl.index_body(mapping=self.mapping))
         result = self._run_bulk((_doc_action(name, doc) for doc in docs), progress)
         self._client_refresh(name)
         return name, result

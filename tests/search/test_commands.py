@@ -86,6 +86,7 @@ def test_status_reports_the_backlog(configured: SearchBackend) -> None:
 def test_the_admin_lists_the_outbox_read_only(postgres: None) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.urls import reverse
 
     _cases(1)
     entry = OutboxEntry.objects.order_by("-id").first()
@@ -93,9 +94,9 @@ def test_the_admin_lists_the_outbox_read_only(postgres: None) -> None:
     admin_user = get_user_model().objects.create_superuser("search-admin", password="x-test-only")
     client = Client()
     client.force_login(admin_user)
-    listing = client.get("/admin/search/outboxentry/")
+    listing = client.get(reverse("admin:core_outboxentry_changelist"))
     assert listing.status_code == 200 and str(entry.object_id) in listing.content.decode()
-    assert client.get("/admin/search/outboxentry/add/").status_code == 403
+    assert client.get(reverse("admin:core_outboxentry_add")).status_code == 403
     assert client.get("/admin/search/searchalias/").status_code == 200
 
 

@@ -277,21 +277,22 @@ def test_the_drain_task_keeps_entries_when_the_engine_is_unreachable(postgres: N
 def test_a_document_that_cannot_be_built_does_not_hold_up_the_others(
     postgres: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from search import sync
+    # The case document type builds through this module's case_document.
+    from search import documents as search_documents
 
     backend = get_backend("database", "", f"{settings.SEARCH_INDEX_PREFIX}-poison")
     operator = make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
     OutboxEntry.objects.all().delete()
     cases = [_intake(operator, n) for n in range(5)]
     bad = cases[1].pk
-    build = sync.case_document
+    build = search_documents.case_document
 
     def broken_for_one(case: Case, **kwargs: Any) -> dict[str, Any]:
         if case.pk == bad:
             raise ValueError("this row cannot be indexed")
         return build(case, **kwargs)
 
-    monkeypatch.setattr(sync, "case_document", broken_for_one)
+    monkeypatch.setattr(search_documents, "case_document", broken_for_one)
     with pytest.raises(SyncError, match="cannot be indexed"):
         drain_outbox(backend=backend, batch_size=2)
     [entry] = OutboxEntry.objects.all()

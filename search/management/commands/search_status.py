@@ -1,4 +1,5 @@
-"""Counts per search index against the database, and the outbox backlog."""
+"""Counts per search index against the database, and the outbox backlog per
+model, for every registered search document type."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Max, Min
 
-from complaints.models import Case
+from core import documents
+from core.documents import DocumentType
 from core.models import OutboxEntry
-from search.backends import get_backend
+from search.backends import SearchBackend, get_backend
+from search.sync import outbox_backlog
 
 
 class Command(BaseCommand):
@@ -20,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verify",
             action="store_true",
-            help="also compare every case's indexed version with the database",
+            help="also compare every row's indexed version with the database",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,10 +33,19 @@ class Command(BaseCommand):
             f"engine: {backend.engine} {health.get('version', '')} "
             f"({'ok' if health.get('ok') else 'NOT OK'})"
         )
-        database = Case.objects.count()
-        self.stdout.write(f"database: {database} cases")
-        indices = backend.indices()
+        types = list(documents.registered())
+        for doc_type in types:
+            self._index_lines(backend.for_type(doc_type), doc_type)
+        self._outbox_lines()
+        if options["verify"]:
+            for doc_type in types:
+                self._verify(backend.for_type(doc_type), doc_type)
+
+    def _index_lines(self, backend: SearchBackend, doc_type: DocumentType) -> None:
+        database = doc_type.rows().count()
+        self.stdout.write(f"database: {database} {doc_type.index} ({doc_type.model})")
         current = backend.ensure_index()
+        indices = backend.indices()
         for name, count in sorted(indices.items()):
             marker = f" <- {backend.alias}" if name == current else ""
             diff = "" if name != current else f" ({count - database:+d} vs database)"
@@ -42,6 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"mapping: {current} was built with an older mapping; run search_reindex"
             )
+
+    def _outbox_lines(self) -> None:
         backlog = OutboxEntry.objects.aggregate(oldest=Min("created_at"), attempts=Max("attempts"))
         pending = OutboxEntry.objects.count()
         line = f"outbox: {pending} pending"
@@ -52,10 +66,28 @@ class Command(BaseCommand):
             if last is not None:
                 line += f", last error: {last.last_error[:200]}"
         self.stdout.write(line)
-        if options["verify"]:
-            stale = 0
-            rows = Case.objects.order_by("pk").values_list("pk", "version").iterator(2000)
-            while chunk := list(itertools.islice(rows, 1000)):
-                indexed = backend.versions(pk for pk, _v in chunk)
-                stale += sum(1 for pk, version in chunk if indexed.get(pk) != version)
-            self.stdout.write(f"verify: {stale} cases missing or stale in the index")
+        stuck = []
+        for row in outbox_backlog():
+            line = (
+                f"outbox {row.model}: {row.pending} pending, "
+                f"oldest {row.oldest:%Y-%m-%d %H:%M:%S}, max attempts {row.max_attempts}"
+            )
+            if row.doc_type is None:
+                # Nothing drains these until a type for the model is registered.
+                stuck.append(row)
+                line += f", stuck: no search document type for {row.model!r}"
+            self.stdout.write(line)
+        if stuck:
+            models = ", ".join(row.model for row in stuck)
+            self.stdout.write(
+                f"stuck: {sum(row.pending for row in stuck)} entries of models "
+                f"with no search document type ({models})"
+            )
+
+    def _verify(self, backend: SearchBackend, doc_type: DocumentType) -> None:
+        stale = 0
+        rows = doc_type.rows().order_by("pk").values_list("pk", "version").iterator(2000)
+        while chunk := list(itertools.islice(rows, 1000)):
+            indexed = backend.versions(pk for pk, _v in chunk)
+            stale += sum(1 for pk, version in chunk if indexed.get(pk) != version)
+        self.stdout.write(f"verify: {stale} {doc_type.index} missing or stale in the index")
