@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
+logger = logging.getLogger(__name__)
+
 DATA_DIR = Path(__file__).resolve().parent / "reference_data"
 PROVINCE_CODE = "430000"
+#: Codes that changed since they were first shipped: `renamed` maps an old
+#: code to its new one (applied by the loaders); `moved` records nodes that
+#: kept their code under a new parent (codes are stable identifiers, so a
+#: prefix may name the node's first parent).
+CODE_CHANGES = "code_changes.json"
 
 
 def read(name: str) -> Any:
@@ -41,7 +52,10 @@ def load_regions(apps: Any, app_label: str = "core") -> int:
 
 
 def load_categories(apps: Any, app_label: str = "core") -> int:
+    """Upserts the tree, then applies `code_changes.json`: a node that moved
+    keeps its routing, and rows on a renamed code follow it to the new one."""
     ProductCategory = apps.get_model(app_label, "ProductCategory")
+    parents_before = dict(ProductCategory.objects.values_list("code", "parent__code"))
     count = 0
 
     def walk(nodes: list[dict[str, Any]], parent: Any, parent_path: str) -> None:
@@ -62,6 +76,111 @@ def load_categories(apps: Any, app_label: str = "core") -> int:
             walk(node.get("children", []), obj, path)
 
     walk(read("categories.json"), None, "")
+    _keep_routing_of_moved(apps, app_label, parents_before)
+    apply_renamed_codes(
+        apps, "ProductCategory", read(CODE_CHANGES)["categories"]["renamed"], app_label
+    )
+    return count
+
+
+def _keep_routing_of_moved(
+    apps: Any, app_label: str, parents_before: dict[str, str | None]
+) -> None:
+    """A node that moves to another parent would silently lose the routing
+    rules of its former ancestors; each region's nearest former-ancestor rule
+    is copied onto the node itself so its cases go where they went before."""
+    ProductCategory = apps.get_model(app_label, "ProductCategory")
+    RoutingRule = apps.get_model(app_label, "RoutingRule")
+    parents_now = dict(ProductCategory.objects.values_list("code", "parent__code"))
+    for code, old_parent in parents_before.items():
+        if old_parent is None or code not in parents_now or parents_now[code] == old_parent:
+            continue
+        node = ProductCategory.objects.get(code=code)
+        own = set(RoutingRule.objects.filter(category=node).values_list("region_id", flat=True))
+        ancestor: str | None = old_parent
+        while ancestor is not None:
+            for rule in RoutingRule.objects.filter(category__code=ancestor).exclude(
+                region_id__in=own
+            ):
+                RoutingRule.objects.create(
+                    category=node,
+                    region_id=rule.region_id,
+                    office_id=rule.office_id,
+                    note=f"kept from {ancestor} when {code} moved"[:200],
+                )
+                own.add(rule.region_id)
+            ancestor = parents_before.get(ancestor)
+        logger.warning(
+            "category %s moved from %s to %s: its cases' search documents keep the old "
+            "path until `manage.py search_reindex`",
+            code,
+            old_parent,
+            parents_now[code],
+        )
+
+
+def apply_renamed_codes(
+    apps: Any, model_name: str, renamed: Mapping[str, str], app_label: str = "core"
+) -> dict[str, int]:
+    """Repoints every row that refers to an old code (cases, routing rules,
+    hotspot alerts: whatever has a foreign key to `model_name`) to the row of
+    its new code, and deletes the old row once nothing refers to it. A row
+    whose repointing would break a unique constraint (a routing rule for a
+    region the new code already has) stays on the old code, which is then
+    kept. Returns the number of rows repointed per referring model."""
+    Model = apps.get_model(app_label, model_name)
+    relations = [
+        f
+        for f in Model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+    moved: dict[str, int] = {}
+    for old_code, new_code in renamed.items():
+        old = Model.objects.filter(code=old_code).first()
+        if old is None:
+            continue
+        new = Model.objects.get(code=new_code)
+        referenced = False
+        for rel in relations:
+            rows = rel.related_model._base_manager.filter(**{rel.field.name: old})
+            if rel.related_model is Model:
+                # Children the tree file no longer lists under the old node:
+                # the loader owns their place, so they keep the old row alive.
+                referenced = referenced or rows.exists()
+                continue
+            count = _repoint(rows, rel.field.name, new)
+            if count:
+                label = rel.related_model._meta.label_lower
+                moved[label] = moved.get(label, 0) + count
+                logger.warning(
+                    "%d %s rows moved from %s to %s; cases among them reach the search "
+                    "index with `manage.py search_reindex`",
+                    count,
+                    label,
+                    old_code,
+                    new_code,
+                )
+            referenced = referenced or rows.exists()
+        if not referenced:
+            old.delete()
+    return moved
+
+
+def _repoint(rows: Any, field: str, target: Any) -> int:
+    """Moves `rows` to `target` in one statement, or row by row when a unique
+    constraint refuses some of them."""
+    try:
+        with transaction.atomic():
+            return int(rows.update(**{field: target}))
+    except IntegrityError:
+        pass
+    count = 0
+    for pk in list(rows.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                count += rows.filter(pk=pk).update(**{field: target})
+        except IntegrityError:
+            continue
     return count
 
 
@@ -78,6 +197,9 @@ def load_problem_types(apps: Any, app_label: str = "core") -> int:
                 "sort_order": order,
             },
         )
+    apply_renamed_codes(
+        apps, "ProblemType", read(CODE_CHANGES)["problem_types"]["renamed"], app_label
+    )
     return len(rows)
 
 
