@@ -1,9 +1,9 @@
 """Forms of the operator console and the consumer tracking page. They check
-shape and reference data; the services re-validate the business rules."""
+shape and reference data; the business rules and the limits are the
+services' (the intake's: complaints/services/intake_clean.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -12,11 +12,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case, CaseKind, Channel, Status
+from complaints.services.intake_clean import (
+    CASE_TEXT_LIMITS,
+    INTAKE_REQUIRED,
+    INTAKE_TEXT_FIELDS,
+    QUANTITY_MAX,
+    QUANTITY_MIN,
+)
 from core.models import Ground, Office, ProblemType, ProductCategory, Region
-from core.validators import normalize_mainland_phone, validate_credit_code, validate_id_number
 
 # Material with both a claim and a tip is split into a linked complaint and
-# report (RULES.md §2).
+# report (处理办法第九条).
 KIND_CHOICES = [
     ("complaint", _("complaint")),
     ("report", _("report")),
@@ -70,57 +76,57 @@ class ConsoleForm(forms.Form):
 
 
 class IntakeForm(ConsoleForm):
+    """The operator's intake. Text fields are not limited nor required here:
+    the intake cleaning step decides, with the same limits and messages as
+    the API and the import; the widgets only carry those limits as hints."""
+
     kind = forms.ChoiceField(label=_("kind"), choices=KIND_CHOICES, initial="complaint")
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices, initial="12345")
-    work_order_no = forms.CharField(
-        label=_("12345 work order number"), max_length=40, required=False
-    )
+    work_order_no = forms.CharField(label=_("12345 work order number"), required=False)
 
-    complainant_phone = forms.CharField(label=_("phone"), max_length=30, required=False)
-    complainant_name = forms.CharField(label=_("complainant name"), max_length=60, required=False)
-    complainant_id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
-    complainant_address = forms.CharField(label=_("address"), max_length=200, required=False)
+    complainant_phone = forms.CharField(label=_("phone"), required=False)
+    complainant_name = forms.CharField(label=_("complainant name"), required=False)
+    complainant_id_number = forms.CharField(label=_("ID number"), required=False)
+    complainant_address = forms.CharField(label=_("address"), required=False)
     anonymous = forms.BooleanField(label=_("anonymous (reports only)"), required=False)
     consent_to_publication = forms.BooleanField(label=_("consents to publication"), required=False)
 
-    business_name = forms.CharField(label=_("business name"), max_length=200)
-    business_credit_code = forms.CharField(
-        label=_("unified social credit code"), max_length=18, required=False
-    )
-    business_address = forms.CharField(label=_("business address"), max_length=200, required=False)
+    business_name = forms.CharField(label=_("business name"), required=False)
+    business_credit_code = forms.CharField(label=_("unified social credit code"), required=False)
+    business_address = forms.CharField(label=_("business address"), required=False)
     city = forms.ChoiceField(label=_("city"), choices=())
     region = forms.ChoiceField(label=_("county"), choices=())
-    online_platform = forms.CharField(label=_("online platform"), max_length=60, required=False)
-    shop_id = forms.CharField(label=_("shop id"), max_length=60, required=False)
+    online_platform = forms.CharField(label=_("online platform"), required=False)
+    shop_id = forms.CharField(label=_("shop id"), required=False)
 
     category = forms.ChoiceField(label=_("product category"), choices=())
-    brand = forms.CharField(label=_("brand"), max_length=100, required=False)
-    product_model = forms.CharField(label=_("model"), max_length=100, required=False)
-    batch = forms.CharField(label=_("batch"), max_length=60, required=False)
+    brand = forms.CharField(label=_("brand"), required=False)
+    product_model = forms.CharField(label=_("model"), required=False)
+    batch = forms.CharField(label=_("batch"), required=False)
     purchase_date = forms.DateField(
         label=_("purchase date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     price = forms.DecimalField(
         label=_("price paid (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0"),
         required=False,
+        widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
     )
-    quantity = forms.IntegerField(label=_("quantity"), min_value=1, max_value=100000, initial=1)
-    purchase_channel = forms.CharField(label=_("purchase channel"), max_length=60, required=False)
+    quantity = forms.IntegerField(
+        label=_("quantity"),
+        required=False,
+        initial=1,
+        widget=forms.NumberInput(attrs={"min": QUANTITY_MIN, "max": QUANTITY_MAX}),
+    )
+    purchase_channel = forms.CharField(label=_("purchase channel"), required=False)
 
     problem_type = forms.ModelChoiceField(
         label=_("problem type"), queryset=ProblemType.objects.all(), empty_label="—"
     )
     description = forms.CharField(
-        label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     demands = forms.CharField(
-        label=_("demands"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=2000,
+        label=_("demands"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     evidence = MultipleFileField(label=_("evidence files"), required=False)
 
@@ -143,22 +149,12 @@ class IntakeForm(ConsoleForm):
             fields["merge_into"].queryset = visible_cases.filter(  # type: ignore[attr-defined]
                 kind=CaseKind.REPORT
             )
-
-    def clean_complainant_phone(self) -> str:
-        raw = self.cleaned_data.get("complainant_phone", "")
-        return normalize_mainland_phone(raw) if raw else ""
-
-    def clean_complainant_id_number(self) -> str:
-        value = (self.cleaned_data.get("complainant_id_number") or "").strip().upper()
-        if value:
-            validate_id_number(value)
-        return value
-
-    def clean_business_credit_code(self) -> str:
-        value = (self.cleaned_data.get("business_credit_code") or "").strip().upper()
-        if value:
-            validate_credit_code(value)
-        return value
+        # Hints for the browser from the cleaning step's limits; the server
+        # still checks them there, for every path alike.
+        for name in INTAKE_TEXT_FIELDS:
+            fields[name].widget.attrs["maxlength"] = str(CASE_TEXT_LIMITS[name])
+        for name in INTAKE_REQUIRED:
+            fields[name].widget.attrs["required"] = True
 
     def clean_region(self) -> Region:
         code = self.cleaned_data["region"]
@@ -173,28 +169,14 @@ class IntakeForm(ConsoleForm):
             raise ValidationError(_("Pick a product category."), code="invalid")
         return category
 
-    def clean_purchase_date(self) -> dt.date | None:
-        value: dt.date | None = self.cleaned_data.get("purchase_date")
-        if value and value > dt.date.today():
-            raise ValidationError(_("The purchase date lies in the future."), code="future")
-        return value
-
     def clean(self) -> dict[str, Any]:
+        # Only what belongs to this screen: the city picker and merging at
+        # intake. Everything about the intake itself is the cleaning step's.
         data = super().clean() or {}
-        kind = data.get("kind")
-        if data.get("anonymous") and kind != "report":
-            self.add_error("anonymous", _("Only a report may be anonymous."))
-        if not data.get("anonymous") and "complainant_phone" in data:
-            if not data.get("complainant_phone"):
-                self.add_error("complainant_phone", _("Enter a phone number."))
-            if kind != "report" and not data.get("complainant_name"):
-                self.add_error("complainant_name", _("Enter the complainant's name."))
-        if data.get("channel") == Channel.HOTLINE_12345 and not data.get("work_order_no"):
-            self.add_error("work_order_no", _("A 12345 transfer needs its work order number."))
         region = data.get("region")
         if isinstance(region, Region) and data.get("city") and region.parent_id != data["city"]:
             self.add_error("region", _("The county is not in the chosen city."))
-        if data.get("merge_into") and kind != "report":
+        if data.get("merge_into") and data.get("kind") != "report":
             self.add_error("merge_into", _("Only a report can be merged into an earlier report."))
         return data
 

@@ -1,5 +1,6 @@
-"""API representations of cases. Lists mask personal data (RULES.md §10);
-input serializers only check shapes, the services check the rules."""
+"""API representations of cases. Lists mask personal data (docs/legal-basis.md
+§10); input serializers only check shapes, the services check the rules and
+limits."""
 
 from __future__ import annotations
 
@@ -14,53 +15,67 @@ from complaints.clocks import clock_state
 from complaints.models import Case, Channel, Notice
 from complaints.selectors import case_available_transitions
 from complaints.services import IntakeData
+from complaints.services.intake_clean import CASE_TEXT_LIMITS, INTAKE_TEXT_FIELDS
 from core.masking import mask_id_number, mask_phone
 from core.models import Clock, Event
 
 
+def _text(*, required: bool = False, help_text: str = "", name: str = "") -> serializers.CharField:
+    """A text field of the intake: its limit and rules are the cleaning
+    step's, so that the API answers as the console and the import do; the
+    model's limit is only stated for the schema's readers."""
+    limit = CASE_TEXT_LIMITS.get(name) if name in INTAKE_TEXT_FIELDS else None
+    hint = f"at most {limit} characters" if limit else ""
+    return serializers.CharField(
+        required=required,
+        allow_blank=True,
+        default=serializers.empty if required else "",
+        help_text="; ".join(p for p in (help_text, hint) if p),
+    )
+
+
 class IntakeInputSerializer(serializers.Serializer):
-    # A string checked here rather than a choice field: the schema already
-    # has an enum named after "kind" (the case kind).
-    kind = serializers.CharField(help_text="complaint, report or both (a linked pair)")
+    """The shape of an intake; what it may contain is decided by the intake
+    cleaning step (complaints/services/intake_clean.py), the one the console
+    form and the import use too."""
+
+    # A string checked by the cleaning step rather than a choice field: the
+    # schema already has an enum named after "kind" (the case kind).
+    kind = _text(required=True, help_text="complaint, report or both (a linked pair)")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WEB)
-    work_order_no = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    work_order_no = _text(name="work_order_no")
     received_at = serializers.DateTimeField(required=False, allow_null=True)
     anonymous = serializers.BooleanField(required=False, default=False)
-    complainant_name = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    complainant_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
-    complainant_id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
-    complainant_address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    complainant_name = _text(name="complainant_name")
+    complainant_phone = _text()
+    complainant_id_number = _text()
+    complainant_address = _text(name="complainant_address")
     consent_to_publication = serializers.BooleanField(required=False, default=False)
-    business_name = serializers.CharField(max_length=200)
-    business_credit_code = serializers.CharField(required=False, allow_blank=True, max_length=18)
-    business_address = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    region = serializers.CharField(max_length=6, help_text="GB/T 2260 code")
-    online_platform = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    shop_id = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    category = serializers.CharField(max_length=60, help_text="product category code")
-    brand = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    product_model = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    batch = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    business_name = _text(required=True, name="business_name")
+    business_credit_code = _text()
+    business_address = _text(name="business_address")
+    region = _text(required=True, help_text="GB/T 2260 code")
+    online_platform = _text(name="online_platform")
+    shop_id = _text(name="shop_id")
+    category = _text(required=True, help_text="product category code")
+    brand = _text(name="brand")
+    product_model = _text(name="product_model")
+    batch = _text(name="batch")
     purchase_date = serializers.DateField(required=False, allow_null=True)
     price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
+        max_digits=None, decimal_places=None, required=False, allow_null=True
     )
-    quantity = serializers.IntegerField(required=False, default=1, min_value=1)
-    purchase_channel = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    problem_type = serializers.CharField(max_length=60, help_text="problem type code")
-    description = serializers.CharField(max_length=10_000)
-    demands = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    quantity = serializers.IntegerField(required=False, default=1)
+    purchase_channel = _text(name="purchase_channel")
+    problem_type = _text(required=True, help_text="problem type code")
+    description = _text(required=True, name="description")
+    demands = _text(name="demands")
     related_to = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list
     )
     evidence = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, write_only=True
     )
-
-    def validate_kind(self, value: str) -> str:
-        if value not in ("complaint", "report", "both"):
-            raise serializers.ValidationError(_("Choose complaint, report or both."))
-        return value
 
     def to_intake_data(self) -> IntakeData:
         values = dict(self.validated_data)
@@ -179,7 +194,7 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseListSerializer):
     """The full case for someone allowed to see it: the phone whole (they
-    call back), the ID number still masked (sensitive, RULES.md §10)."""
+    call back), the ID number still masked (sensitive: 个人信息保护法第二十八条)."""
 
     complainant_id_number = serializers.SerializerMethodField()
     problem_type = serializers.SerializerMethodField()
@@ -319,3 +334,9 @@ class NoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notice
         fields = ["id", "kind", "via", "sent_at", "proof"]
+
+
+class ExtensionInputSerializer(serializers.Serializer):
+    clock = serializers.CharField(max_length=40, help_text="kind of the running clock to extend")
+    reason = serializers.CharField(max_length=500)
+    expected_version = serializers.IntegerField(required=False, min_value=1)

@@ -259,7 +259,7 @@ def _service_versions() -> str:
         import psycopg
 
         url = os.environ.get("DATABASE_URL", "")
-        if url:
+        if url.startswith(("postgres://", "postgresql://")):
             with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3) as conn:
                 row = conn.execute("SHOW server_version").fetchone()
                 parts.append(f"PostgreSQL {row[0] if row else '?'}")

@@ -142,8 +142,11 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("problem type"),
     )
-    description = models.TextField(_("description"))
-    demands = models.TextField(_("demands"), blank=True)
+    # One limit for every intake path (console, API, import, online filing):
+    # what operators already kept to. A TextField's max_length binds only
+    # forms, so the intake cleaning step reads it from here and enforces it.
+    description = models.TextField(_("description"), max_length=5000)
+    demands = models.TextField(_("demands"), max_length=5000, blank=True)
 
     linked_case = models.OneToOneField(
         "self",

@@ -1,25 +1,52 @@
 """Evidence files: size limit, content sniffed from the magic bytes (the
 client's content type and file name are never trusted), random stored names.
-Files are served only as downloads by the views."""
+Files are served only as downloads by the views.
+
+Files are not transactional, and Django has no hook for a rollback. A file
+is therefore written inside the intake's transaction, under its final name,
+after a pending marker naming it (evidence/pending/): the commit removes the
+marker (`transaction.on_commit`); a marker still there an hour later belongs
+to a transaction that rolled back or never committed, and
+`evidence_pending_sweep` removes its file unless an Evidence row names it.
+
+Why not write the file only after the commit, from bytes kept aside? Then a
+failed write (disk full, storage down) would leave a committed case whose
+evidence row points at nothing, with the consumer already told it was
+filed. Writing first makes a failed write fail the intake itself; the price
+is that a rolled-back file lingers until the sweep, unreferenced and never
+served."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case, Evidence
 
 MAX_FILES = 20
+PENDING_DIR = "evidence/pending"
+#: No intake transaction lasts this long: an older marker's transaction is over.
+PENDING_MAX_AGE = dt.timedelta(hours=1)
+#: The intake sweeps pending files at most this often (across all processes).
+PENDING_SWEEP_EVERY = dt.timedelta(minutes=15)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,8 +124,10 @@ def evidence_store(
 ) -> list[Evidence]:
     """Stores each file once under a random name and attaches it to every
     case of the intake (a linked complaint and report share the material).
-    Appends each storage name it writes to `written`, for the caller to discard
-    should its transaction fail."""
+    Runs inside the caller's transaction: each file stays pending until that
+    transaction commits (see the module's docstring). Appends each storage
+    name it writes, markers included, to `written`, for the caller to discard
+    at once should its own block fail."""
     stored: list[Evidence] = []
     uploader = actor if getattr(actor, "is_authenticated", False) else None
     for item in files:
@@ -120,10 +149,20 @@ def evidence_store(
                 uploaded_by=uploader,
             )
             if first is None:
+                name = evidence.file.field.generate_filename(evidence, random_name)
+                # The marker first: a crash between the two leaves a marker
+                # naming no file, never a file that nothing names.
+                marker = _pending_mark(name)
+                if written is not None:
+                    written.append(marker)
                 evidence.file.save(random_name, ContentFile(item.upload.read()), save=False)
                 item.upload.seek(0)
+                stored_name = str(evidence.file.name)
+                if stored_name != name:
+                    _pending_mark(stored_name, marker=marker)
                 if written is not None:
-                    written.append(str(evidence.file.name))
+                    written.append(stored_name)
+                transaction.on_commit(partial(_pending_confirm, marker), robust=True)
                 first = evidence
             else:
                 evidence.file.name = first.file.name
@@ -135,3 +174,59 @@ def evidence_store(
 def evidence_discard(names: Sequence[str]) -> None:
     for name in names:
         default_storage.delete(name)
+
+
+def _pending_mark(name: str, *, marker: str = "") -> str:
+    """Writes (or rewrites) the marker of a file about to be stored as `name`."""
+    if marker:
+        default_storage.delete(marker)
+        return str(default_storage.save(marker, ContentFile(name.encode())))
+    token = name.rsplit("/", 1)[-1]
+    return str(default_storage.save(f"{PENDING_DIR}/{token}", ContentFile(name.encode())))
+
+
+def _pending_confirm(marker: str) -> None:
+    # Committed: the file is the evidence's for good.
+    default_storage.delete(marker)
+
+
+def evidence_pending_sweep(*, now: dt.datetime | None = None) -> int:
+    """Removes the files of intakes that never committed: those whose marker
+    is older than PENDING_MAX_AGE and that no Evidence row names (a commit
+    whose marker removal was lost keeps its file). Returns the files removed."""
+    now = now or timezone.now()
+    try:
+        _dirs, markers = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for entry in markers:
+        marker = f"{PENDING_DIR}/{entry}"
+        try:
+            if default_storage.get_modified_time(marker) > now - PENDING_MAX_AGE:
+                continue
+            with default_storage.open(marker, "rb") as handle:
+                name = handle.read().decode("utf-8", "replace").strip()
+        except FileNotFoundError:
+            continue  # another sweep, or the commit, got there first
+        if name and not Evidence.objects.filter(file=name).exists():
+            default_storage.delete(name)
+            removed += 1
+        default_storage.delete(marker)
+    if removed:
+        logger.info("removed %d evidence files of intakes that never committed", removed)
+    return removed
+
+
+def evidence_pending_sweep_due() -> int:
+    """The sweep, at most once per PENDING_SWEEP_EVERY whoever calls it: the
+    intake calls it, so pending files go even where no periodic task runs."""
+    key = "complaints:evidence-pending-sweep"
+    if not cache.add(key, 1, timeout=int(PENDING_SWEEP_EVERY.total_seconds())):
+        return 0
+    try:
+        return evidence_pending_sweep()
+    except OSError:
+        # A storage hiccup must not fail an intake; the next sweep retries.
+        logger.exception("sweeping pending evidence files failed")
+        return 0

@@ -1,39 +1,69 @@
 """Import of historical work orders (docs/import-format.md).
 
 `import_record_parse` turns one raw row (a JSON object or a CSV row) into an
-ImportRecord or raises a ValidationError with field messages; `case_import`
-writes one record: the case in its historical status, an "imported" audit
-event, the clocks still running for an open status, and the search outbox
-entry, all in one transaction. The work-order number makes it idempotent."""
+ImportRecord or raises a ValidationError with field messages. Everything an
+intake has goes through the intake cleaning step (intake_clean), the one the
+console and the API use; the import adds only what is historical: the
+status, its dates and reason code, the outcome, the office that held it.
+`case_import` writes one record: the case in its historical status, an
+"imported" audit event, the clocks still running for an open status, and
+the search outbox entry, all in one transaction.
+
+The work-order number makes it idempotent, and is checked first
+(`work_orders_present`, one query for a batch of rows) so that a re-run
+skips what is there without validating it again."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import hashlib
+import logging
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints import lifecycle
-from complaints.clocks import WorkCalendar, clocks_on_intake, clocks_on_transition
+from complaints.clocks import (
+    WorkCalendar,
+    case_clocks,
+    clock_state,
+    clocks_on_intake,
+    clocks_on_transition,
+)
 from complaints.models import FINAL_STATES, Case, CaseKind, Channel, GroundKind, Status
 from complaints.services.intake import new_tracking_code, rule_set_for
-from core.events import event_write
-from core.models import Ground, Office, ProblemType, ProductCategory, Region, RuleSet
-from core.routing import NoRoute, competent_office
-from core.validators import (
-    brand_key,
-    normalize_mainland_phone,
-    seller_key,
-    validate_credit_code,
-    validate_id_number,
+from complaints.services.intake_clean import (
+    CASE_TEXT_LIMITS,
+    CleanIntake,
+    IntakeData,
+    intake_clean,
+    intake_text,
 )
+from complaints.services.transitions import NOTE_MAX
+from core.clocks.engine import DUE_SOON, OVERDUE
+from core.clocks.notifications import ESCALATION, REMINDER, office_head
+from core.events import event_write
+from core.models import Clock, Ground, Office, RuleSet
+
+logger = logging.getLogger(__name__)
+#: How long a sent import summary is remembered (a redelivered task is late
+#: by minutes, not weeks).
+SUMMARY_ONCE_FOR = 7 * 24 * 3600
+SUMMARY_CHUNK = 1000
 
 S = Status
 COMPLAINT_STATUSES = frozenset(
@@ -76,68 +106,89 @@ STATUS_GROUND_KIND: dict[str, str] = {
 }
 
 PAYERS = ("seller", "producer", "insurer", "other")
-TEXT_LIMITS: dict[str, int] = {
-    "complainant_name": 60,
-    "complainant_address": 200,
-    "business_name": 200,
-    "business_address": 200,
-    "online_platform": 60,
-    "shop_id": 60,
-    "brand": 100,
-    "product_model": 100,
-    "batch": 60,
-    "purchase_channel": 60,
-    "description": 10_000,
-    "demands": 10_000,
-    "status_reason": 60,
-    "note": 2000,
-}
+
+#: Columns handed to the intake cleaning step, as IntakeData fields.
+INTAKE_COLUMNS = (
+    "work_order_no",
+    "kind",
+    "channel",
+    "received_at",
+    "anonymous",
+    "complainant_name",
+    "complainant_phone",
+    "complainant_id_number",
+    "complainant_address",
+    "consent_to_publication",
+    "business_name",
+    "business_credit_code",
+    "business_address",
+    "region",
+    "online_platform",
+    "shop_id",
+    "category",
+    "brand",
+    "product_model",
+    "batch",
+    "purchase_date",
+    "price",
+    "quantity",
+    "purchase_channel",
+    "problem_type",
+    "description",
+    "demands",
+)
+#: What only a historical work order has.
+HISTORY_COLUMNS = (
+    "status",
+    "status_changed_on",
+    "accepted_on",
+    "case_opened_on",
+    "status_reason",
+    "office",
+    "compensation_amount",
+    "compensation_payer",
+    "satisfaction",
+    "note",
+)
+KNOWN_COLUMNS = frozenset({*INTAKE_COLUMNS, *HISTORY_COLUMNS})
 
 
 @dataclass
 class ImportRecord:
-    work_order_no: str
+    """A work order: its intake, cleaned as every intake is, and its history."""
+
+    intake: CleanIntake
     kind: str
-    channel: str
-    received_at: dt.datetime
     status: str
     status_changed_on: dt.date
-    rule_set: RuleSet
-    office: Office
-    region: Region
-    category: ProductCategory
-    problem_type: ProblemType
-    business_name: str
-    description: str
     accepted_on: dt.date | None = None
     case_opened_on: dt.date | None = None
     status_reason: str = ""
-    anonymous: bool = False
-    complainant_name: str = ""
-    complainant_phone: str = ""
-    complainant_id_number: str = ""
-    complainant_address: str = ""
-    consent_to_publication: bool = False
-    business_credit_code: str = ""
-    business_address: str = ""
-    online_platform: str = ""
-    shop_id: str = ""
-    brand: str = ""
-    product_model: str = ""
-    batch: str = ""
-    purchase_date: dt.date | None = None
-    price: Decimal | None = None
-    quantity: int = 1
-    purchase_channel: str = ""
-    demands: str = ""
     compensation_amount: Decimal | None = None
     compensation_payer: str = ""
     satisfaction: int | None = None
     note: str = ""
 
     @property
+    def work_order_no(self) -> str:
+        return str(self.intake.fields["work_order_no"] or "")
+
+    @property
+    def received_at(self) -> dt.datetime:
+        return self.intake.received_at
+
+    @property
     def received_on(self) -> dt.date:
-        return timezone.localdate(self.received_at)
+        return timezone.localdate(self.intake.received_at)
+
+    @property
+    def rule_set(self) -> RuleSet:
+        return self.intake.rule_set
+
+    @property
+    def office(self) -> Office:
+        office: Office = self.intake.fields["office"]
+        return office
 
 
 class _Errors:
@@ -157,8 +208,21 @@ class _Errors:
 
 
 def _text(raw: Mapping[str, Any], name: str) -> str:
-    value = raw.get(name)
-    return "" if value is None else str(value).strip()
+    return intake_text(raw.get(name))
+
+
+def row_work_order_no(raw: Mapping[str, Any]) -> str:
+    """The work-order number of a raw row, as the cleaning step will read it."""
+    return _text(raw, "work_order_no")
+
+
+def work_orders_present(numbers: Collection[str]) -> set[str]:
+    """Those of `numbers` that are cases already: one query, however many."""
+    wanted = [n for n in set(numbers) if n and "\x00" not in n]
+    if not wanted:
+        return set()
+    found = Case.objects.filter(work_order_no__in=wanted).values_list("work_order_no", flat=True)
+    return {n for n in found if n}
 
 
 def _bool(raw: Mapping[str, Any], name: str, errors: _Errors) -> bool:
@@ -223,42 +287,93 @@ def _decimal(raw: Mapping[str, Any], name: str, errors: _Errors) -> Decimal | No
     return value.quantize(Decimal("0.01"))
 
 
-def _ref(model: Any, raw: Mapping[str, Any], name: str, errors: _Errors, **extra: Any) -> Any:
-    code = _text(raw, name)
-    if not code:
-        errors.add(name, _("This field is required."))
-        return None
-    found = model.objects.filter(code=code, **extra).first()
-    if found is None:
-        errors.add(name, _("Unknown code “%(code)s”.") % {"code": code})
-    return found
-
-
-def import_record_parse(raw: Mapping[str, Any]) -> ImportRecord:
+def import_record_parse(raw: Mapping[str, Any], *, actor: Any = None) -> ImportRecord:
     """Validates one row; every field message at once in a ValidationError."""
     errors = _Errors()
-    today = timezone.localdate()
+    unknown = sorted(str(k) for k in set(raw) - KNOWN_COLUMNS)
+    if unknown:
+        errors.add("__all__", _("Unknown columns: %(names)s") % {"names": ", ".join(unknown)})
+    for name in HISTORY_COLUMNS:
+        if "\x00" in _text(raw, name):
+            # PostgreSQL cannot store or compare text with NUL characters (the
+            # cleaning step says the same of the intake's columns).
+            errors.add(name, _("This value contains invalid characters."))
 
-    order_no = _text(raw, "work_order_no")
-    if not order_no:
-        errors.add("work_order_no", _("This field is required."))
-    elif len(order_no) > 40:
-        errors.add("work_order_no", _("The work-order number is too long."))
+    # The file's text into the intake's types. A column that does not parse is
+    # reported here, handed over as not given, and the cleaning step's
+    # message about that placeholder is dropped.
+    unparsed: set[str] = set()
+
+    def parsed(name: str, value: Any) -> Any:
+        if name in errors.by_field:
+            unparsed.add(name)
+        return value
+
     kind = _text(raw, "kind") or CaseKind.COMPLAINT
     if kind not in CaseKind.values:
+        # One row is one case: "both" is an intake's choice, not a work order's.
         errors.add("kind", _("Enter complaint or report."))
-    channel = _text(raw, "channel") or Channel.HOTLINE_12345
-    if channel not in Channel.values:
-        errors.add("channel", _("Unknown channel “%(code)s”.") % {"code": channel})
+        unparsed.add("kind")
+    received_at = parsed("received_at", _datetime(raw, "received_at", errors))
+    data = IntakeData(
+        kind=kind,
+        channel=_text(raw, "channel") or Channel.HOTLINE_12345,
+        work_order_no=_text(raw, "work_order_no"),
+        received_at=received_at,
+        anonymous=parsed("anonymous", _bool(raw, "anonymous", errors)),
+        consent_to_publication=parsed(
+            "consent_to_publication", _bool(raw, "consent_to_publication", errors)
+        ),
+        purchase_date=parsed("purchase_date", _date(raw, "purchase_date", errors)),
+        price=_text(raw, "price") or None,
+        quantity=_text(raw, "quantity") or 1,
+        complainant_name=_text(raw, "complainant_name"),
+        complainant_phone=_text(raw, "complainant_phone"),
+        complainant_id_number=_text(raw, "complainant_id_number"),
+        complainant_address=_text(raw, "complainant_address"),
+        business_name=_text(raw, "business_name"),
+        business_credit_code=_text(raw, "business_credit_code"),
+        business_address=_text(raw, "business_address"),
+        region=_text(raw, "region"),
+        online_platform=_text(raw, "online_platform"),
+        shop_id=_text(raw, "shop_id"),
+        category=_text(raw, "category"),
+        brand=_text(raw, "brand"),
+        product_model=_text(raw, "product_model"),
+        batch=_text(raw, "batch"),
+        purchase_channel=_text(raw, "purchase_channel"),
+        problem_type=_text(raw, "problem_type"),
+        description=_text(raw, "description"),
+        demands=_text(raw, "demands"),
+    )
+    office: Office | None = None
+    office_code = _text(raw, "office")
+    if office_code and "office" not in errors.by_field:
+        office = Office.objects.filter(code=office_code).first()
+        if office is None:
+            errors.add("office", _("Unknown code “%(code)s”.") % {"code": office_code})
 
-    received_at = _datetime(raw, "received_at", errors)
-    if received_at is not None and received_at > timezone.now():
-        errors.add("received_at", _("The receipt time cannot be in the future."))
-    received_on = timezone.localdate(received_at) if received_at else None
-    rule_set = rule_set_for(received_on) if received_on else None
-    if received_on is not None and rule_set is None:
-        errors.add("received_at", _("No rule set was in force on the receipt date."))
+    clean: CleanIntake | None = None
+    try:
+        clean = intake_clean(data, (), actor, office=office)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            if name in unparsed:
+                continue
+            for message in messages:
+                errors.add(name, message)
+    if not data.work_order_no and "work_order_no" not in errors.by_field:
+        # The key of the import: every row needs one, whatever its channel.
+        errors.add("work_order_no", _("This field is required."))
 
+    # History: status, its dates and reason code, the outcome.
+    if clean is not None:
+        received_on: dt.date | None = timezone.localdate(clean.received_at)
+        rule_set: RuleSet | None = clean.rule_set
+    else:
+        received_on = timezone.localdate(received_at) if received_at else None
+        rule_set = rule_set_for(received_on) if received_on else None
+    today = timezone.localdate()
     status = _text(raw, "status")
     allowed = COMPLAINT_STATUSES if kind == CaseKind.COMPLAINT else REPORT_STATUSES
     if status not in allowed:
@@ -285,145 +400,45 @@ def import_record_parse(raw: Mapping[str, Any]) -> ImportRecord:
     if opened_on and changed_on and opened_on > changed_on:
         errors.add("case_opened_on", _("The case opening cannot come after the current status."))
 
-    texts = {name: _text(raw, name) for name in TEXT_LIMITS}
-    for name, limit in TEXT_LIMITS.items():
-        if len(texts[name]) > limit:
-            errors.add(name, _("Keep this under %(n)d characters.") % {"n": limit})
-    if not texts["business_name"]:
-        errors.add("business_name", _("Enter the business's name."))
-    if not texts["description"]:
-        errors.add("description", _("Describe the problem."))
-
-    anonymous = _bool(raw, "anonymous", errors)
-    if anonymous and kind != CaseKind.REPORT:
-        errors.add("anonymous", _("A complaint cannot be anonymous; only a report can."))
-    if not anonymous and not texts["complainant_name"]:
-        errors.add("complainant_name", _("Enter the complainant's name."))
-    phone_raw = _text(raw, "complainant_phone")
-    phone = ""
-    if phone_raw or not anonymous:
-        phone = errors.check("complainant_phone", normalize_mainland_phone, phone_raw) or ""
-    id_number = _text(raw, "complainant_id_number").upper()
-    if id_number:
-        errors.check("complainant_id_number", validate_id_number, id_number)
-    credit = _text(raw, "business_credit_code").upper()
-    if credit:
-        errors.check("business_credit_code", validate_credit_code, credit)
-
-    region = _ref(Region, raw, "region", errors)
-    category = _ref(ProductCategory, raw, "category", errors)
-    problem = _ref(ProblemType, raw, "problem_type", errors)
-    office: Office | None = None
-    office_code = _text(raw, "office")
-    if office_code:
-        office = Office.objects.filter(code=office_code).first()
-        if office is None:
-            errors.add("office", _("Unknown code “%(code)s”.") % {"code": office_code})
-    elif region is not None and category is not None:
-        try:
-            office = competent_office(category=category, region=region)
-        except NoRoute:
-            errors.add("office", _("No office handles this category in this region."))
-
-    reason = texts["status_reason"]
+    reason = _text(raw, "status_reason")
+    errors.check("status_reason", MaxLengthValidator(CASE_TEXT_LIMITS["status_reason"]), reason)
     ground_kind = STATUS_GROUND_KIND.get(status)
-    if reason and rule_set is not None:
+    if reason and rule_set is not None and "status_reason" not in errors.by_field:
         if ground_kind is None:
             errors.add("status_reason", _("This status takes no reason code."))
         elif not Ground.objects.filter(rule_set=rule_set, kind=ground_kind, code=reason).exists():
             errors.add(
                 "status_reason", _("This reason code is not a ground of the case's rule set.")
             )
-
-    purchase_date = _date(raw, "purchase_date", errors)
-    if purchase_date and received_on and purchase_date > received_on:
-        errors.add("purchase_date", _("The purchase date cannot be after the receipt."))
-    price = _decimal(raw, "price", errors)
     amount = _decimal(raw, "compensation_amount", errors)
     payer = _text(raw, "compensation_payer")
     if payer and payer not in PAYERS:
         errors.add("compensation_payer", _("Enter seller, producer, insurer or other."))
-    quantity = 1
-    if _text(raw, "quantity"):
-        try:
-            quantity = int(_text(raw, "quantity"))
-        except ValueError:
-            quantity = 0
-        if not 1 <= quantity <= 1_000_000:
-            errors.add("quantity", _("Enter a quantity of at least 1."))
     satisfaction: int | None = None
     if _text(raw, "satisfaction"):
         text = _text(raw, "satisfaction")
-        satisfaction = int(text) if text.isdigit() else 0
+        satisfaction = int(text) if text.isdigit() and len(text) < 3 else 0
         if not 1 <= satisfaction <= 5:
             errors.add("satisfaction", _("Satisfaction is a number from 1 to 5."))
-    consent = _bool(raw, "consent_to_publication", errors)
-    unknown = sorted(set(raw) - KNOWN_COLUMNS)
-    if unknown:
-        errors.add("__all__", _("Unknown columns: %(names)s") % {"names": ", ".join(unknown)})
+    note = _text(raw, "note")
+    errors.check("note", MaxLengthValidator(NOTE_MAX), note)
 
     if errors.by_field:
         raise ValidationError(errors.by_field)
-    assert received_at is not None and changed_on is not None and rule_set is not None
-    assert office is not None and region is not None and category is not None
-    assert problem is not None
+    assert clean is not None and changed_on is not None
     return ImportRecord(
-        work_order_no=order_no,
+        intake=clean,
         kind=kind,
-        channel=channel,
-        received_at=received_at,
         status=status,
         status_changed_on=changed_on,
         accepted_on=accepted_on,
         case_opened_on=opened_on,
-        rule_set=rule_set,
-        office=office,
-        region=region,
-        category=category,
-        problem_type=problem,
-        anonymous=anonymous,
-        complainant_phone=phone,
-        complainant_id_number=id_number,
-        business_credit_code=credit,
-        consent_to_publication=consent,
-        purchase_date=purchase_date,
-        price=price,
-        quantity=quantity,
+        status_reason=reason,
         compensation_amount=amount,
         compensation_payer=payer,
         satisfaction=satisfaction,
-        **texts,
+        note=note,
     )
-
-
-KNOWN_COLUMNS = frozenset(
-    {
-        "work_order_no",
-        "kind",
-        "channel",
-        "received_at",
-        "status",
-        "status_changed_on",
-        "accepted_on",
-        "case_opened_on",
-        "office",
-        "region",
-        "category",
-        "problem_type",
-        "anonymous",
-        "complainant_phone",
-        "complainant_id_number",
-        "business_credit_code",
-        "consent_to_publication",
-        "purchase_date",
-        "price",
-        "quantity",
-        "compensation_amount",
-        "compensation_payer",
-        "satisfaction",
-        *TEXT_LIMITS,
-    }
-)
 
 
 def replay_steps(record: ImportRecord) -> list[tuple[str, dt.date]]:
@@ -444,7 +459,12 @@ def replay_steps(record: ImportRecord) -> list[tuple[str, dt.date]]:
 
 def case_import(*, record: ImportRecord, actor: Any) -> Case | None:
     """Creates the case of one historical work order; None when a case with
-    this work-order number exists already (a re-run imports nothing twice)."""
+    this work-order number exists already (a re-run imports nothing twice).
+
+    Clocks already due soon or overdue on the day of the import are marked
+    reminded / escalated here, as the sweep would have marked them: the
+    office hears of them in one summary after the run
+    (`import_overdue_schedule`), not in one mail per old case."""
     if Case.objects.filter(work_order_no=record.work_order_no).exists():
         return None
     final = record.status in FINAL_STATES
@@ -452,57 +472,26 @@ def case_import(*, record: ImportRecord, actor: Any) -> Case | None:
     try:
         with transaction.atomic():
             case = Case.objects.create(
+                **record.intake.fields,
                 kind=record.kind,
                 tracking_code=new_tracking_code(record.kind),
                 status=record.status,
                 status_reason=record.status_reason,
-                channel=record.channel,
-                work_order_no=record.work_order_no,
-                received_at=record.received_at,
                 rule_set=record.rule_set,
-                office=record.office,
                 registered_by=actor if getattr(actor, "is_authenticated", False) else None,
-                anonymous=record.anonymous,
-                complainant_name=record.complainant_name,
-                complainant_phone=record.complainant_phone,
-                complainant_id_number=record.complainant_id_number,
-                complainant_address=record.complainant_address,
-                consent_to_publication=record.consent_to_publication,
-                business_name=record.business_name,
-                business_credit_code=record.business_credit_code,
-                business_address=record.business_address,
-                region=record.region,
-                online_platform=record.online_platform,
-                shop_id=record.shop_id,
-                seller_key=seller_key(
-                    name=record.business_name,
-                    credit_code=record.business_credit_code,
-                    platform=record.online_platform,
-                    shop_id=record.shop_id,
-                ),
-                category=record.category,
-                brand=record.brand,
-                brand_key=brand_key(record.brand),
-                product_model=record.product_model,
-                batch=record.batch,
-                purchase_date=record.purchase_date,
-                price=record.price,
-                quantity=record.quantity,
-                purchase_channel=record.purchase_channel,
-                problem_type=record.problem_type,
-                description=record.description,
-                demands=record.demands,
                 compensation_amount=record.compensation_amount,
                 compensation_payer=record.compensation_payer,
                 satisfaction=record.satisfaction,
                 closed_at=changed_at if final else None,
             )
             steps = replay_steps(record)
+            marked: dict[str, list[str]] = {}
             if not final:
                 calendar = WorkCalendar.load()
                 clocks_on_intake(case=case, on=record.received_on, calendar=calendar)
                 for name, day in steps:
                     clocks_on_transition(case=case, action=name, on=day, calendar=calendar)
+                marked = _clocks_mark_passed(case, calendar=calendar)
             event_write(
                 owner=case,
                 action="imported",
@@ -517,6 +506,8 @@ def case_import(*, record: ImportRecord, actor: Any) -> Case | None:
                     "received_at": record.received_at,
                     "status_changed_on": record.status_changed_on,
                     "replayed": [[name, day] for name, day in steps],
+                    # Thresholds already passed at import: told in the summary.
+                    **({"marked": marked} if marked else {}),
                 },
             )
     except IntegrityError:
@@ -525,3 +516,170 @@ def case_import(*, record: ImportRecord, actor: Any) -> Case | None:
             return None
         raise
     return case
+
+
+def _clocks_mark_passed(case: Case, *, calendar: WorkCalendar) -> dict[str, list[str]]:
+    """Marks the running clocks of a just-imported case whose reminder or
+    deadline has already passed, as the sweep (core/clocks/sweep.py) marks
+    them, so that it does not mail about each old case one by one; the
+    states are the engine's own (clock_state), so the two agree on what is
+    due soon and what is overdue."""
+    today = timezone.localdate()
+    now = timezone.now()
+    marked: dict[str, list[str]] = {}
+    for clock in case_clocks().filter(owner_id=case.pk, stopped_on__isnull=True):
+        state = clock_state(clock, today=today, calendar=calendar)
+        if state == OVERDUE:
+            clock.reminded_at = clock.reminded_at or now
+            clock.escalated_at = clock.escalated_at or now
+            marked.setdefault(ESCALATION, []).append(clock.kind)
+        elif state == DUE_SOON:
+            clock.reminded_at = clock.reminded_at or now
+        else:
+            continue
+        marked.setdefault(REMINDER, []).append(clock.kind)
+        clock.save(update_fields=["reminded_at", "escalated_at"])
+    return marked
+
+
+@dataclass
+class OfficeOverdue:
+    """An office's imported cases that were already due soon or overdue when
+    they came in: counts, the earliest due date and the tracking codes (no
+    personal data: 个人信息保护法第六条)."""
+
+    office: Office
+    head: Any | None
+    overdue: list[tuple[str, dt.date]] = field(default_factory=list)
+    due_soon: list[tuple[str, dt.date]] = field(default_factory=list)
+    case_ids: list[int] = field(default_factory=list)
+
+    @property
+    def earliest_due(self) -> dt.date:
+        return min(due for _code, due in self.overdue + self.due_soon)
+
+
+def import_overdue_summary(*, case_ids: Collection[int]) -> list[OfficeOverdue]:
+    """Per office, those of the imported cases `case_ids` whose running
+    clocks the import marked (reminded or escalated), re-read from the
+    database; each case once, under its most urgent clock."""
+    ids = sorted(set(case_ids))
+    worst: dict[int, Clock] = {}
+    for start in range(0, len(ids), SUMMARY_CHUNK):
+        clocks = (
+            case_clocks()
+            .filter(
+                owner_id__in=ids[start : start + SUMMARY_CHUNK],
+                stopped_on__isnull=True,
+                reminded_at__isnull=False,
+            )
+            .order_by("due_on")
+        )
+        for clock in clocks:
+            known = worst.get(clock.owner_id)
+            if known is None or (clock.escalated_at and not known.escalated_at):
+                worst[clock.owner_id] = clock
+    flagged = sorted(worst)
+    cases: list[Case] = []
+    for start in range(0, len(flagged), SUMMARY_CHUNK):
+        chunk = flagged[start : start + SUMMARY_CHUNK]
+        cases += Case.objects.filter(pk__in=chunk).select_related("office__head", "office__parent")
+    by_office: dict[int, OfficeOverdue] = {}
+    for case in sorted(cases, key=lambda c: (c.office_id, c.tracking_code)):
+        summary = by_office.get(case.office_id)
+        if summary is None:
+            summary = OfficeOverdue(office=case.office, head=office_head(case.office))
+            by_office[case.office_id] = summary
+        clock = worst[case.pk]
+        bucket = summary.overdue if clock.escalated_at else summary.due_soon
+        bucket.append((case.tracking_code, clock.due_on))
+        summary.case_ids.append(case.pk)
+    return list(by_office.values())
+
+
+def import_overdue_schedule(*, case_ids: Collection[int]) -> list[OfficeOverdue]:
+    """After the commit, one summary mail per office head about the imported
+    cases already past a threshold (complaints.tasks.import_overdue_notify);
+    returns the summary, for the caller to show."""
+    summaries = import_overdue_summary(case_ids=case_ids)
+    by_head: dict[int, list[int]] = {}
+    for summary in summaries:
+        if summary.head is None:
+            continue
+        # One mail per head: a head of several offices (a city head standing
+        # in for county offices without one) hears of them all at once.
+        by_head.setdefault(summary.head.pk, []).extend(summary.case_ids)
+    for head_id, ids in by_head.items():
+        transaction.on_commit(
+            partial(_schedule_notify, head_id=head_id, case_ids=sorted(ids)), robust=True
+        )
+    return summaries
+
+
+def _schedule_notify(*, head_id: int, case_ids: list[int]) -> None:
+    from complaints.tasks import import_overdue_notify
+
+    import_overdue_notify.delay(head_id=head_id, case_ids=case_ids)
+
+
+def import_overdue_notify_send(*, head_id: int, case_ids: Collection[int]) -> bool:
+    """Sends an office head the summary of the imported cases of their
+    offices already past a threshold; once per head and set of cases, so a
+    repeated task sends nothing more. Returns whether a mail went out."""
+    user = get_user_model().objects.filter(pk=head_id, is_active=True).first()
+    summaries = [
+        s
+        for s in import_overdue_summary(case_ids=case_ids)
+        if s.head is not None and s.head.pk == head_id
+    ]
+    if user is None or not user.email or not summaries:
+        logger.warning("import summary for head %s: no recipient or nothing to tell", head_id)
+        return False
+    digest = hashlib.sha256(",".join(map(str, sorted(case_ids))).encode()).hexdigest()[:32]
+    key = f"complaints:import-overdue:{head_id}:{digest}"
+    # Claimed before sending, released if the mail fails, so that a retry
+    # can send it and a duplicate delivery cannot.
+    if not cache.add(key, 1, timeout=SUMMARY_ONCE_FOR):
+        return False
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, body = _summary_mail(summaries)
+        send_mail(subject, body, None, [user.email], fail_silently=False)
+    except BaseException:
+        cache.delete(key)
+        raise
+    return True
+
+
+def _summary_mail(summaries: list[OfficeOverdue]) -> tuple[str, str]:
+    overdue = sum(len(s.overdue) for s in summaries)
+    due_soon = sum(len(s.due_soon) for s in summaries)
+    earliest = min(s.earliest_due for s in summaries)
+    subject = gettext(
+        "Imported cases: %(overdue)d overdue, %(due_soon)d due soon (earliest due %(due)s)"
+    ) % {"overdue": overdue, "due_soon": due_soon, "due": earliest.isoformat()}
+    lines = [
+        gettext(
+            "These cases were imported with deadlines already passed or close. "
+            "They get no mail of their own; open them in the handler queue."
+        ),
+        "",
+    ]
+    for summary in summaries:
+        lines.append(
+            gettext("%(office)s: %(overdue)d overdue, %(due_soon)d due soon, earliest due %(due)s")
+            % {
+                "office": summary.office.display_name,
+                "overdue": len(summary.overdue),
+                "due_soon": len(summary.due_soon),
+                "due": summary.earliest_due.isoformat(),
+            }
+        )
+        for label, bucket in (
+            (gettext("overdue"), summary.overdue),
+            (gettext("due soon"), summary.due_soon),
+        ):
+            for code, due in sorted(bucket, key=lambda item: (item[1], item[0])):
+                lines.append(f"  {code}  {due.isoformat()}  {label}")
+        lines.append("")
+    return subject, "\n".join(lines)

@@ -1,5 +1,5 @@
 """Intake: one call or filing becomes a complaint, a report, or a linked pair
-(RULES.md §2; Order 121 art. 9), each routed, pinned to its rule set, with its
+(处理办法第九条), each routed, pinned to its rule set, with its
 own clocks, audit event and search outbox entry."""
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from complaints.clocks import clocks_on_intake
 from complaints.models import Case, CaseKind, Channel
 from complaints.selectors import cases_visible_to, duplicate_candidates
-from complaints.services.evidence import evidence_discard, evidence_store
+from complaints.services.evidence import (
+    evidence_discard,
+    evidence_pending_sweep_due,
+    evidence_store,
+)
 from complaints.services.intake_clean import (
     KINDS,
     CleanIntake,
@@ -73,6 +77,9 @@ def intake_create(
         data.related_to = ()
         consumer = actor
     clean = intake_clean(data, evidence, actor)
+    if clean.files:
+        # Files of earlier intakes that rolled back (complaints/services/evidence.py).
+        evidence_pending_sweep_due()
     try:
         return _create(clean, actor=actor, consumer=consumer)
     except IntegrityError:
@@ -98,6 +105,8 @@ def _create(clean: CleanIntake, *, actor: Any, consumer: Any) -> IntakeResult:
             )
     except BaseException:
         # Files are not transactional: drop what this failed intake wrote.
+        # A rollback further out, after this block succeeded, is the pending
+        # sweep's to clean up (complaints/services/evidence.py).
         evidence_discard(stored)
         raise
     return result

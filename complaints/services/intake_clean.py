@@ -1,23 +1,32 @@
-"""Validation of intake data: every field message at once, so that the
-operator fixes the whole form in one go (a 400 with field messages)."""
+"""The one cleaning step of intake data: the console form, the API, the
+import of historical work orders and online filing all call `intake_clean`,
+so a value is accepted or rejected the same way whichever way it came in.
+Every field message comes at once, so that the operator fixes the whole form
+in one go (a 400 with field messages).
+
+Limits come from the Case model's fields (CASE_TEXT_LIMITS); forms and
+serializers only declare their fields and may read the limits for hints."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case, Channel
 from complaints.selectors import cases_visible_to, parse_id
 from complaints.services.evidence import CheckedFile, evidence_check
-from core.models import ProblemType, ProductCategory, Region, RuleSet
+from core.models import Office, ProblemType, ProductCategory, Region, RuleSet
 from core.routing import NoRoute, competent_office
 from core.validators import (
     brand_key,
@@ -28,6 +37,59 @@ from core.validators import (
 )
 
 KINDS = ("complaint", "report", "both")
+
+
+def _model_text_limits() -> Mapping[str, int]:
+    fields = Case._meta.get_fields()
+    return MappingProxyType(
+        {
+            f.name: int(f.max_length)
+            for f in fields
+            if isinstance(f, models.CharField | models.TextField) and f.max_length
+        }
+    )
+
+
+#: The length limit of every text field of a case, read from the model.
+CASE_TEXT_LIMITS = _model_text_limits()
+#: Free text the intake keeps as typed (trimmed), checked against its limit.
+#: Phone, ID number and credit code are not here: their validators decide.
+INTAKE_TEXT_FIELDS = (
+    "work_order_no",
+    "complainant_name",
+    "complainant_address",
+    "business_name",
+    "business_address",
+    "online_platform",
+    "shop_id",
+    "brand",
+    "product_model",
+    "batch",
+    "purchase_channel",
+    "description",
+    "demands",
+)
+#: Fields every intake needs whatever its kind (forms mark them as required).
+INTAKE_REQUIRED = (
+    "kind",
+    "channel",
+    "business_name",
+    "region",
+    "category",
+    "problem_type",
+    "description",
+)
+QUANTITY_MIN, QUANTITY_MAX = 1, 1_000_000
+PRICE_MAX = Decimal("1e10")
+
+
+def intake_text(value: Any) -> str:
+    """Free text as the intake stores it: trimmed, line breaks as LF. A
+    browser sends a textarea's line breaks as CRLF while its maxlength counts
+    each as one character; counting them as one here keeps the two agreeing."""
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 @dataclass
@@ -56,7 +118,8 @@ class IntakeData:
     batch: str = ""
     purchase_date: dt.date | None = None
     price: Decimal | str | None = None
-    quantity: int = 1
+    # Whole number; the import hands over the file's text as it is.
+    quantity: int | str = 1
     purchase_channel: str = ""
     demands: str = ""
     # Existing cases the operator marks as related (duplicate warnings).
@@ -89,8 +152,16 @@ class CleanIntake:
     files: list[CheckedFile]
 
 
-def intake_clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any) -> CleanIntake:
-    """Validates everything and collects every field message at once."""
+def intake_clean(
+    data: IntakeData,
+    evidence: Sequence[UploadedFile],
+    actor: Any,
+    *,
+    office: Office | None = None,
+) -> CleanIntake:
+    """Validates everything and collects every field message at once.
+    `office` is an office already known (an imported work order's historical
+    office): it replaces routing by category and region."""
     errors: dict[str, list[Any]] = {}
 
     def err(name: str, message: Any) -> None:
@@ -112,6 +183,9 @@ def intake_clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any)
         raise ValidationError(errors)
     now = timezone.now()
     f: dict[str, Any] = {}
+    texts = {name: intake_text(getattr(data, name)) for name in INTAKE_TEXT_FIELDS}
+    for name, value in texts.items():
+        check(name, MaxLengthValidator(CASE_TEXT_LIMITS[name]), value)
     if data.kind not in KINDS:
         err("kind", _("Choose complaint, report or both."))
     kinds = {"complaint": ["complaint"], "report": ["report"], "both": ["complaint", "report"]}.get(
@@ -120,12 +194,14 @@ def intake_clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any)
     if data.channel not in Channel.values:
         err("channel", _("Choose a valid channel."))
     f["channel"] = data.channel
-    order_no = (data.work_order_no or "").strip()
+    order_no = texts["work_order_no"]
     if data.channel == Channel.HOTLINE_12345 and not order_no:
         err("work_order_no", _("A 12345 transfer needs its work-order number."))
-    if len(order_no) > 40:
-        err("work_order_no", _("The work-order number is too long."))
-    elif order_no and Case.objects.filter(work_order_no=order_no).exists():
+    if (
+        "work_order_no" not in errors
+        and order_no
+        and Case.objects.filter(work_order_no=order_no).exists()
+    ):
         err("work_order_no", _("A case with this work-order number already exists."))
     f["work_order_no"] = order_no or None
 
@@ -143,11 +219,9 @@ def intake_clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any)
     if anonymous and "complaint" in kinds:
         err("anonymous", _("A complaint cannot be anonymous; only a report can."))
     f["anonymous"] = anonymous
-    name = (data.complainant_name or "").strip()
+    name = texts["complainant_name"]
     if not anonymous and not name:
         err("complainant_name", _("Enter the complainant's name."))
-    if len(name) > 60:
-        err("complainant_name", _("The name is too long."))
     f["complainant_name"] = name
     phone = ""
     if data.complainant_phone or not anonymous:
@@ -157,32 +231,27 @@ def intake_clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any)
     if id_number:
         check("complainant_id_number", validate_id_number, id_number)
     f["complainant_id_number"] = id_number
-    f["complainant_address"] = (data.complainant_address or "").strip()[:200]
+    f["complainant_address"] = texts["complainant_address"]
     f["consent_to_publication"] = bool(data.consent_to_publication)
 
-    business = (data.business_name or "").strip()
+    business = texts["business_name"]
     if not business:
         err("business_name", _("Enter the business's name."))
-    if len(business) > 200:
-        err("business_name", _("The business name is too long."))
     f["business_name"] = business
     credit = (data.business_credit_code or "").strip().upper()
     if credit:
         check("business_credit_code", validate_credit_code, credit)
     f["business_credit_code"] = credit
-    for attr, limit in (
-        ("business_address", 200),
-        ("online_platform", 60),
-        ("shop_id", 60),
-        ("brand", 100),
-        ("product_model", 100),
-        ("batch", 60),
-        ("purchase_channel", 60),
+    for attr in (
+        "business_address",
+        "online_platform",
+        "shop_id",
+        "brand",
+        "product_model",
+        "batch",
+        "purchase_channel",
     ):
-        value = (getattr(data, attr) or "").strip()
-        if len(value) > limit:
-            err(attr, _("Keep this under %(n)d characters.") % {"n": limit})
-        f[attr] = value
+        f[attr] = texts[attr]
     f["seller_key"] = seller_key(
         name=business, credit_code=credit, platform=f["online_platform"], shop_id=f["shop_id"]
     )
@@ -208,7 +277,7 @@ def intake_clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any)
     if data.price not in (None, ""):
         try:
             price = Decimal(str(data.price))
-            if not price.is_finite() or price < 0 or price >= Decimal("1e10"):
+            if not price.is_finite() or price < 0 or price >= PRICE_MAX:
                 raise InvalidOperation
             price = price.quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
@@ -216,24 +285,22 @@ def intake_clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any)
             price = None
     f["price"] = price
     try:
-        quantity = int(data.quantity)
+        quantity = int(str(data.quantity).strip()) if str(data.quantity).strip() else 1
     except (TypeError, ValueError):
         quantity = 0
-    if not 1 <= quantity <= 1_000_000:
+    if not QUANTITY_MIN <= quantity <= QUANTITY_MAX:
         err("quantity", _("Enter a quantity of at least 1."))
     f["quantity"] = quantity
 
-    description = (data.description or "").strip()
+    description = texts["description"]
     if not description:
         err("description", _("Describe the problem."))
-    elif len(description) > 10_000:
-        err("description", _("Keep the description under 10000 characters."))
     f["description"] = description
-    demands = (data.demands or "").strip()
-    # A complaint asks for something (RULES.md §2: a claim and facts).
+    demands = texts["demands"]
+    # A complaint states a claim and its facts (docs/legal-basis.md §1).
     if "complaint" in kinds and not demands:
         err("demands", _("A complaint needs the complainant's demands."))
-    f["demands"] = demands[:10_000]
+    f["demands"] = demands
 
     related: list[Case] = []
     if data.related_to:
@@ -250,7 +317,9 @@ def intake_clean(data: IntakeData, evidence: Sequence[UploadedFile], actor: Any)
         for message in exc.message_dict.get("evidence", exc.messages):
             err("evidence", message)
 
-    if region is not None and category is not None:
+    if office is not None:
+        f["office"] = office
+    elif region is not None and category is not None:
         try:
             f["office"] = competent_office(category=category, region=region)
         except NoRoute:

@@ -2,7 +2,7 @@
 history, business lookup, counties of a city, duplicate warnings).
 
 Lookups that carry a phone number are POSTs: personal data never goes into a
-URL, where access logs would keep it (RULES.md §10)."""
+URL, where access logs would keep it (个人信息保护法第五十一条)."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def _intake_form_attrs(form: IntakeForm) -> None:
     for name, extra in attrs.items():
         f[name].widget.attrs.update(extra)
     for name, field in f.items():
-        if field.required:
+        if field.required or field.widget.attrs.get("required"):
             field.widget.attrs.setdefault("aria-required", "true")
         if form.is_bound and name in form.errors:
             field.widget.attrs["aria-invalid"] = "true"
@@ -121,7 +121,7 @@ def _intake_data(cleaned: dict[str, Any]) -> IntakeData:
         complainant_id_number=cleaned.get("complainant_id_number") or "",
         complainant_address=cleaned.get("complainant_address") or "",
         consent_to_publication=bool(cleaned.get("consent_to_publication")),
-        business_name=cleaned["business_name"],
+        business_name=cleaned.get("business_name") or "",
         business_credit_code=cleaned.get("business_credit_code") or "",
         business_address=cleaned.get("business_address") or "",
         region=region.code,
@@ -133,10 +133,10 @@ def _intake_data(cleaned: dict[str, Any]) -> IntakeData:
         batch=cleaned.get("batch") or "",
         purchase_date=cleaned.get("purchase_date"),
         price=cleaned.get("price"),
-        quantity=cleaned.get("quantity") or 1,
+        quantity=1 if cleaned.get("quantity") is None else cleaned["quantity"],
         purchase_channel=cleaned.get("purchase_channel") or "",
         problem_type=cleaned["problem_type"].code,
-        description=cleaned["description"],
+        description=cleaned.get("description") or "",
         demands=cleaned.get("demands") or "",
         related_to=[c.pk for c in cleaned.get("link_cases") or ()],
     )

@@ -70,7 +70,7 @@ def test_the_documented_example_imports_with_history_and_clocks(
 
 
 def test_rule_set_is_pinned_by_receipt_date(postgres: None, tmp_path: Path) -> None:
-    """RULES.md §3: a case keeps the rule set in force on its receipt date."""
+    """A case keeps the rule set in force on its receipt date (docs/legal-basis.md §1)."""
     base = example_rows()[2]
     before = {**base, "work_order_no": "WO-OLD", "received_at": "2026-04-14T17:00"}
     after = {**base, "work_order_no": "WO-NEW", "received_at": "2026-04-15T09:00"}
@@ -187,7 +187,7 @@ def test_missing_file_is_a_command_error(postgres: None, tmp_path: Path) -> None
 
 def _oracle_add_working_days(start: dt.date, n: int) -> dt.date:
     """chinese-calendar's own working days, counted from the day after `start`
-    (Civil Code art. 201), weekends-only past its data (RULES.md §3)."""
+    (Civil Code art. 201), weekends-only past its data (local practice)."""
     day = start
     while n:
         day += dt.timedelta(days=1)
