@@ -26,6 +26,7 @@ from complaints.serializers import (
     CaseListSerializer,
     ConflictSerializer,
     ErrorSerializer,
+    ExtensionInputSerializer,
     IntakeInputSerializer,
     IntakeResultSerializer,
     NoticeInputSerializer,
@@ -36,6 +37,7 @@ from complaints.serializers import (
 from complaints.services import (
     StaleVersionError,
     TransitionNotAllowedError,
+    case_clock_extend,
     case_notice_record,
     case_transition,
     intake_create,
@@ -252,3 +254,34 @@ class CaseNoticeAPI(ServiceErrorsMixin, APIView):
             actor=request.user,
         )
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+class CaseExtensionAPI(ServiceErrorsMixin, APIView):
+    """An approved extension of one of the case's deadlines."""
+
+    @extend_schema(
+        request=ExtensionInputSerializer,
+        responses={
+            200: CaseDetailSerializer,
+            400: OpenApiTypes.OBJECT,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ConflictSerializer,
+        },
+        summary="Extend a running deadline, approved by the office head",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        if not cases_visible_to(user=request.user).filter(pk=pk).exists():
+            raise Http404
+        serializer = ExtensionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        case_clock_extend(
+            case_id=pk,
+            clock=values["clock"],
+            reason=values["reason"],
+            actor=request.user,
+            expected_version=values.get("expected_version"),
+        )
+        case = _with_clocks(Case.objects.select_related("rule_set")).get(pk=pk)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)

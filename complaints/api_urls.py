@@ -30,4 +30,9 @@ urlpatterns = [
     ),
     path("cases/<case_id:pk>/events/", api.CaseEventListAPI.as_view(), name="api-case-events"),
     path("cases/<case_id:pk>/notices/", api.CaseNoticeAPI.as_view(), name="api-case-notices"),
+    path(
+        "cases/<case_id:pk>/extensions/",
+        api.CaseExtensionAPI.as_view(),
+        name="api-case-extensions",
+    ),
 ]

@@ -79,7 +79,9 @@ def event_write(
         version=version,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        from_status=from_status or status,
+        # A new row comes from nothing; any other event without a transition
+        # leaves the owner where it was.
+        from_status=from_status if created else (from_status or status),
         to_status=to_status or status,
         reason_code=reason_code,
         note=note,

@@ -165,7 +165,7 @@ def _visible_case(request: HttpRequest, pk: int) -> Case:
 
 
 def handles_case(user: Any, case: Case) -> bool:
-    """Whoever works the case sees the complainant's data in full (RULES.md §10)."""
+    """Whoever works the case sees the complainant's data in full (个人信息保护法第五十一条)."""
     return bool(user.pk) and user.pk in (case.handler_id, case.mediator_id)
 
 
@@ -243,9 +243,9 @@ def _events(case: Case) -> list[Any]:
     events = list(case.events.select_related("actor").order_by("created_at", "id"))
     labels = dict(Status.choices)
     for event in events:
-        event.label = transition_label(event.action)  # type: ignore[attr-defined]
-        event.from_label = labels.get(event.from_status, event.from_status)  # type: ignore[attr-defined]
-        event.to_label = labels.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
+        event.label = transition_label(event.action)
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
     return events
 
 

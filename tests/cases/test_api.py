@@ -68,7 +68,7 @@ def test_intake_creates_a_routed_case_with_event_clock_and_outbox(operator: Any)
 def test_both_creates_a_linked_complaint_and_report_each_with_its_own_clock(
     operator: Any,
 ) -> None:
-    """RULES.md §2: material with both is split into a linked pair (Order 121 art. 9)."""
+    """处理办法第九条: material with both is split into a linked pair."""
     result = intake_create(data=make_intake_data(kind="both"), actor=operator)
     assert result.complaint is not None and result.report is not None
     assert result.complaint.linked_case_id == result.report.pk
@@ -81,7 +81,7 @@ def test_both_creates_a_linked_complaint_and_report_each_with_its_own_clock(
 @pytest.mark.parametrize(
     ("received", "expected_effective"),
     [
-        # The day before and the day of the change of rules (RULES.md §3).
+        # The day before and the day of the change of rules (处理办法, from 2026-04-15).
         (dt.datetime(2026, 4, 14, 23, 30), dt.date(2019, 11, 30)),
         (dt.datetime(2026, 4, 15, 0, 10), dt.date(2026, 4, 15)),
     ],
@@ -368,7 +368,7 @@ def test_schema_documents_the_case_api(handler: Any) -> None:
 
 
 def test_notices_are_logged_with_channel_and_proof(operator: Any, handler: Any) -> None:
-    """RULES.md §3: every notice is logged with time, channel and proof."""
+    """Every notice is logged with time, channel and proof (docs/legal-basis.md §4)."""
     case = intake_create(data=make_intake_data(), actor=operator).cases[0]
     client = client_for(handler)
     url = f"/api/v1/cases/{case.pk}/notices/"

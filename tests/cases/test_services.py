@@ -177,7 +177,7 @@ def test_overdue_and_due_soon_filters_follow_the_clocks(operator: Any, handler: 
         data=make_intake_data(received_at=received(today - dt.timedelta(days=30))),
         actor=operator,
     ).cases[0]
-    # 6 of the 7 working days of the acceptance clock gone (RULES.md §3):
+    # 6 of the 7 working days of the acceptance clock gone (消费者权益保护法第四十六条):
     # past the 80 % reminder mark, not yet overdue.
     soon_start = _start_with_working_days_elapsed(today, 6)
     soon = intake_create(
@@ -257,6 +257,6 @@ def test_a_12345_order_split_in_two_keeps_its_number_on_the_complaint(operator: 
     assert result.complaint is not None and result.report is not None
     assert result.complaint.work_order_no == "WO-SPLIT-1"
     assert result.report.work_order_no is None
-    # Both are 12345 work orders: each may be returned as misrouted (RULES.md §3).
+    # Both are 12345 work orders: each may be returned as misrouted (local practice).
     for case in result.cases:
         assert case.clocks.filter(kind="return_misrouted", stopped_on=None).exists()

@@ -2,7 +2,7 @@
 (operator, handlers, mediators of two offices, an enforcement officer, a
 consumer) and
 checks every answer against an independent model of the legal lifecycle
-(RULES.md §3):
+(docs/legal-basis.md §2, §3):
 
 - only allowed transitions succeed, with 404 / 403 / 409 / 400 exactly when
   the model predicts them, and a 409 lists what the model says is allowed;
@@ -51,9 +51,9 @@ from tests.cases.factories import (
 pytestmark = pytest.mark.usefixtures("postgres")
 
 GROUNDS = json.loads(
-    (
-        Path(__file__).resolve().parents[2] / "core" / "reference_data" / "grounds.json"
-    ).read_text(encoding="utf-8")
+    (Path(__file__).resolve().parents[2] / "core" / "reference_data" / "grounds.json").read_text(
+        encoding="utf-8"
+    )
 )
 
 # --- The independent model -------------------------------------------------------
@@ -123,7 +123,7 @@ ALL_NAMES = sorted(
     {name for table in (COMPLAINT, REPORT) for edges in table.values() for name in edges}
     | {"fly", "reopen"}
 )
-# Clocks that must not run in a state (RULES.md §3: materials requested,
+# Clocks that must not run in a state (docs/legal-basis.md §2: materials requested,
 # inspection time excluded).
 PAUSED_IN = {"materials_requested": "acceptance", "inspection_pending": "mediation"}
 CLAIMS_HANDLER = {"accept", "decline", "start_verification", "take_over"}
@@ -143,7 +143,7 @@ ACTORS = {
     "handler_b": Actor("handler_b", frozenset({H}), "B"),
     "mediator_b": Actor("mediator_b", frozenset({M}), "B"),
     "enforcement": Actor("enforcement", frozenset({INV}), None),
-    # Files online and may withdraw their own complaints (RULES.md §3).
+    # Files online and may withdraw their own complaints (docs/legal-basis.md §3).
     "consumer": Actor("consumer", frozenset(), "consumer"),
 }
 OFFICE_REGION = {"A": "430102", "B": OTHER_REGION}
@@ -264,7 +264,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             )
             clock_kind = "acceptance" if body["kind"] == "complaint" else "report_verification"
             clock = Clock.objects.get(owner_id=body["id"], kind=clock_kind)
-            # RULES.md §3: 7 WD to decide acceptance, 15 WD to verify a report,
+            # docs/legal-basis.md §2: 7 WD to decide acceptance, 15 WD to verify a report,
             # counted from the day after receipt.
             amount = 7 if body["kind"] == "complaint" else 15
             assert clock.due_on == oracle_add_working_days(timezone.localdate(), amount)

@@ -1,6 +1,6 @@
 """An independent working-day oracle for the clock tests, built on the
 chinese-calendar package itself rather than on the calendar tables the code
-under test reads (RULES.md §3; Civil Code arts. 201 and 203)."""
+under test reads (民法典第二百零一条、第二百零三条)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 def oracle_is_workday(day: dt.date) -> bool:
-    """chinese-calendar's own answer, weekends-only past its data (RULES.md §3)."""
+    """chinese-calendar's own answer, weekends-only past its data (local practice)."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
@@ -49,7 +49,7 @@ def oracle_working_days_in(start: dt.date, end: dt.date) -> int:
 
 
 def rule_set_in_force(day: dt.date) -> RuleSet:
-    """The latest rule set effective on `day` (RULES.md §3: a case is pinned to it)."""
+    """The latest rule set effective on `day` (docs/legal-basis.md §1: a case is pinned to it)."""
     found = RuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
     assert found is not None
     return found

@@ -1,5 +1,5 @@
 """The complaints admin: every model is listed, identity is masked in lists
-(RULES.md §10), and an administrator can add a year's calendar exceptions."""
+(个人信息保护法第五十一条), and an administrator can add a year's calendar exceptions."""
 
 from __future__ import annotations
 

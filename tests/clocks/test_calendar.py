@@ -1,5 +1,5 @@
-"""Deadline arithmetic on the holiday calendar (RULES.md §3; Civil Code
-arts. 201 and 203). Expected dates come from an independent day-by-day count on
+"""Deadline arithmetic on the holiday calendar (民法典第二百零一条、
+第二百零三条). Expected dates come from an independent day-by-day count on
 the chinese-calendar package (tests/clocks/conftest.py), not from the tables
 the code reads."""
 

@@ -1,5 +1,5 @@
 """Clocks of real cases in PostgreSQL: which clocks start and stop on which
-transition, pauses, and the 2026-04-15 change of rules (RULES.md §3)."""
+transition, pauses, and the 2026-04-15 change of rules (处理办法, from 2026-04-15)."""
 
 from __future__ import annotations
 
@@ -258,7 +258,7 @@ def test_calendar_day_clock_paused_several_times_runs_exactly_its_days(
     accepted: dt.date,
     plan: list[tuple[int, int]],
 ) -> None:
-    """Order 121 mediation (60 calendar days, RULES.md §3) paused again and
+    """Order 121 mediation (60 calendar days, 处理办法) paused again and
     again ends where a day-by-day count of its unpaused days puts it, moved
     off a rest day once at the end (Civil Code arts. 201, 203)."""
     calendar = WorkCalendar.load()

@@ -230,7 +230,7 @@ def test_recounting_after_a_year_is_loaded_equals_counting_with_it_from_the_star
     """Paused clocks counted weekends-only into 2027 and recounted when 2027 is
     loaded (after `loaded_after` pauses) end where the same clocks counted
     with 2027 loaded all along end, and where a day-by-day count puts them
-    (RULES.md §3; Civil Code arts. 201, 203)."""
+    (民法典第二百零一条、第二百零三条)."""
     before, after, is_workday = calendars_around_2027()
     with transaction.atomic():
         # Order 121 mediation: 60 calendar days from acceptance.

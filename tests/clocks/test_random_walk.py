@@ -1,5 +1,5 @@
 """Random walks through the case state machine with their clock effects
-(RULES.md §3): whatever the path, clocks never run while paused, deadlines
+(docs/legal-basis.md §2): whatever the path, clocks never run while paused, deadlines
 match an independent count, and final states leave no clock running."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .oracle import (
 
 MakeCase = Callable[..., Case]
 
-# The clock that must be running, unpaused, in each state (RULES.md §3).
+# The clock that must be running, unpaused, in each state (docs/legal-basis.md §2).
 RUNNING_IN_STATE = {
     ("complaint", "registered"): "acceptance",
     ("complaint", "accepted"): "mediation",
