@@ -16,6 +16,7 @@ from search.documents import SOURCES
 from search.hotspots.api import PERM_VIEW_HOTSPOTS
 from search.hotspots.params import Dimension, Level, Thresholds, local_today
 from search.hotspots.scoring import Pattern
+from search.selectors import SOURCE_LABELS
 
 LEVEL_LABELS = {
     Level.COUNTY: gettext_lazy("county"),
@@ -55,7 +56,7 @@ def hotspots_page(request: HttpRequest) -> HttpResponse:
             "categories": ProductCategory.objects.order_by("path"),
             "regions": Region.objects.order_by("code"),
             "problem_types": ProblemType.objects.all(),
-            "sources": SOURCES,
+            "sources": [(s, SOURCE_LABELS.get(s, s)) for s in SOURCES],
             "search_url": _url("search:page"),
             "i18n": {
                 "drill": _("Cases"),

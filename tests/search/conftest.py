@@ -15,11 +15,22 @@ from tests.conftest import require
 from tests.search.seed import delete_cases, documents, seed_cases
 
 ENGINES = ("opensearch", "elasticsearch", "database")
+#: Databases the database engine supports: PostgreSQL in production, SQLite
+#: in the demo (scripts/run-demo.sh).
+ANY_DATABASE = ("postgresql", "sqlite")
 
 
-def engine_backend(request: pytest.FixtureRequest, name: str, label: str) -> SearchBackend:
+def engine_backend(
+    request: pytest.FixtureRequest,
+    name: str,
+    label: str,
+    *,
+    vendors: tuple[str, ...] = ("postgresql",),
+) -> SearchBackend:
     """The engine `name` with an index prefix of its own (the OpenSearch node
-    and the Elasticsearch-compatible proxy share one cluster)."""
+    and the Elasticsearch-compatible proxy share one cluster). The database
+    engine runs on the `vendors` given: PostgreSQL unless a suite says it
+    also holds on SQLite, the database of `make run`."""
     if name == "opensearch":
         url = request.getfixturevalue("opensearch_url")
     elif name == "elasticsearch":
@@ -28,7 +39,7 @@ def engine_backend(request: pytest.FixtureRequest, name: str, label: str) -> Sea
         from django.db import connection
 
         url = ""
-        require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+        require(connection.vendor in vendors, "PostgreSQL (DATABASE_URL)")
     return get_backend(name, url, prefix=f"{settings.SEARCH_INDEX_PREFIX}-{label}-{name}")
 
 

@@ -5,6 +5,8 @@ PostgreSQL, over the same seeded cases (issue 5, item 7).
 Every engine is checked against the reference rules in tests/search/seed.py
 (plain Python over the same documents), so all three return the same hit
 sets in the same order, the same facets, the same pages and the same cells.
+The database engine's cases also run on SQLite (marker sqlite_demo), where
+`make run` uses that engine with its SQLite branches.
 """
 
 from __future__ import annotations
@@ -22,17 +24,23 @@ from django.utils import timezone
 from search.backends import SearchBackend
 from search.backends.base import CellSpec, SearchQuery
 from search.sync import rebuild_index
-from tests.search.conftest import ENGINES, engine_backend
+from tests.search.conftest import ANY_DATABASE, ENGINES, engine_backend
 from tests.search.seed import expected_facets, expected_ids, expected_terms
 
 pytestmark = pytest.mark.django_db
 
+#: The engines, the database engine also selected for the SQLite run.
+ENGINE_PARAMS = [
+    pytest.param(name, marks=pytest.mark.sqlite_demo) if name == "database" else name
+    for name in ENGINES
+]
 
-@pytest.fixture(scope="module", params=ENGINES)
+
+@pytest.fixture(scope="module", params=ENGINE_PARAMS)
 def engine(
     request: pytest.FixtureRequest, seeded: list[int], django_db_blocker: Any
 ) -> Iterator[SearchBackend]:
-    backend = engine_backend(request, request.param, "contract")
+    backend = engine_backend(request, request.param, "contract", vendors=ANY_DATABASE)
     with django_db_blocker.unblock():
         backend.drop()
         rebuild_index(backend=backend)
@@ -300,11 +308,11 @@ def test_a_delete_wins_only_with_a_newer_version(
         engine.refresh()
 
 
-@pytest.mark.parametrize("name", ENGINES)
+@pytest.mark.parametrize("name", ENGINE_PARAMS)
 def test_an_engine_never_written_to_answers_empty(
     request: pytest.FixtureRequest, name: str
 ) -> None:
-    fresh = engine_backend(request, name, "fresh")
+    fresh = engine_backend(request, name, "fresh", vendors=ANY_DATABASE)
     fresh.drop()
     try:
         page = fresh.search(SearchQuery(text="假冒"))
