@@ -7,11 +7,24 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export DJANGO_DEBUG=1
 py=$root/.venv/bin/python
-for app in complaints search; do
-  (cd "$app" && "$py" ../manage.py makemessages -l zh_Hans --no-obsolete --no-wrap >/dev/null)
+for app in core complaints search; do
+  # Run inside the app (so its messages go to its own catalogue) with only
+  # the project root on the path: core/events.py must not shadow the
+  # `events` package a dependency imports.
+  "$py" - "$root" "$app" >/dev/null <<'PY'
+import os, sys
+root, app = sys.argv[1:3]
+sys.path[0] = root
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import django
+django.setup()
+from django.core.management import call_command
+os.chdir(os.path.join(root, app))
+call_command("makemessages", locale=["zh_Hans"], no_obsolete=True, no_wrap=True)
+PY
 done
 "$py" manage.py makemessages -l zh_Hans --no-obsolete --no-wrap \
-  --ignore='complaints/*' --ignore='search/*' --ignore='arbitration/*' --ignore='supervisors/*' \
+  --ignore='core/*' --ignore='complaints/*' --ignore='search/*' --ignore='arbitration/*' --ignore='supervisors/*' \
   --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' --ignore='scripts/*' --ignore='var/*' \
   --ignore='staticfiles/*' --ignore='docs/*' >/dev/null
 "$py" manage.py compilemessages --ignore='.venv/*' >/dev/null
