@@ -255,7 +255,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# --- Domain settings (RULES.md §7, §10) --------------------------------------
+# --- Domain settings (docs/legal-basis.md §2, §8, §10) ------------------------
 HOTSPOT_WINDOW_DAYS = env_int("HOTSPOT_WINDOW_DAYS", 30)
 HOTSPOT_MIN_DISTINCT_COMPLAINANTS = env_int("HOTSPOT_MIN_DISTINCT_COMPLAINANTS", 3)
 HOTSPOT_BASELINE_WEEKS = env_int("HOTSPOT_BASELINE_WEEKS", 12)

@@ -1,4 +1,4 @@
-"""Masking of personal information (RULES.md §10): phone and ID numbers never
+"""Masking of personal information (个人信息保护法第五十一条): phone and ID numbers never
 appear whole in lists, exports, logs or the search index."""
 
 from __future__ import annotations

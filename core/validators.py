@@ -1,7 +1,7 @@
 """Validators and normalisers for intake data: mainland phone numbers, resident
 ID numbers (GB 11643, ISO 7064 MOD 11-2), unified social credit codes
 (GB 32100-2015) and the seller / brand keys that duplicate detection and the
-hotspot search group on (RULES.md §7)."""
+hotspot search group on (docs/legal-basis.md §8)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def validate_credit_code(value: str) -> None:
         )
 
 
-# --- Seller and brand keys (RULES.md §7) ---------------------------------------
+# --- Seller and brand keys (docs/legal-basis.md §8) ----------------------------
 
 # Longest first: only one suffix is stripped, and "有限公司" must not leave "有限责任".
 _COMPANY_SUFFIXES = (

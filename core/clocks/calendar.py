@@ -1,4 +1,5 @@
-"""Working-day arithmetic on the holiday calendar kept as data (RULES.md §3).
+"""Working-day arithmetic on the holiday calendar kept as data
+(全国年节及纪念日放假办法; 民法典第二百零一条、第二百零三条).
 
 A day is a working day unless it is a weekend or a public holiday; make-up
 working days (调休) on weekends count. Exceptions to the weekend rule live in

@@ -93,7 +93,7 @@ class ProductCategory(BilingualName):
 
 class ProblemType(BilingualName):
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    # Counterfeit-type problems feed the hotspot search (RULES.md §7).
+    # Counterfeit-type problems feed the hotspot search (docs/legal-basis.md §8).
     counterfeit_signal = models.BooleanField(_("counterfeit signal"), default=False)
     sort_order = models.PositiveIntegerField(default=0)
 

@@ -1,4 +1,4 @@
-"""Legal rules as data (RULES.md §3): rule sets with their clocks and grounds,
+"""Legal rules as data (docs/legal-basis.md §2, §3): rule sets with their clocks and grounds,
 and the working-day calendar. A change of rules is a new row, not a code change."""
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""Recurring counterfeit hotspots (RULES.md §7): ranked cells, patterns, alerts."""
+"""Recurring counterfeit hotspots (docs/legal-basis.md §8): ranked cells, patterns, alerts."""

@@ -59,7 +59,7 @@ class HotspotData:
 
     def cell_rows(self, filters: Filters, field: str, *, size: int = MAX_CELLS) -> list[CellRow]:
         """Cells of one precomputed key, count descending then key, with the
-        number of distinct complainants (exact, RULES.md §7) and of weeks
+        number of distinct complainants (exact, docs/legal-basis.md §8) and of weeks
         present."""
         buckets = self.backend.aggregate_cells(
             CellSpec(

@@ -1,7 +1,7 @@
 """What a hotspot query asks for: window, level, dimension, thresholds, filters.
 
-Thresholds default to the HOTSPOT_* settings (RULES.md §7: "Thresholds are
-settings") and may be overridden per request.
+Thresholds default to the HOTSPOT_* settings (local practice,
+docs/legal-basis.md §8) and may be overridden per request.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ SURGE_GROUPS: dict[Level, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    """RULES.md §7 patterns."""
+    """The hotspot patterns (docs/legal-basis.md §8)."""
 
     min_distinct_complainants: int
     baseline_weeks: int
@@ -149,7 +149,7 @@ class HotspotQuery:
 
     @property
     def baseline(self) -> Filters:
-        """The trailing weeks before the window (RULES.md §7: 12-week baseline)."""
+        """The trailing weeks before the window (docs/legal-basis.md §8: 12-week baseline)."""
         end = self.start - dt.timedelta(days=1)
         return self._filters(
             end - dt.timedelta(weeks=self.thresholds.baseline_weeks) + dt.timedelta(days=1), end

@@ -1,4 +1,5 @@
-"""Scores, ranking and the RULES.md §7 patterns, independent of the engine.
+"""Scores, ranking and the hotspot patterns (docs/legal-basis.md §8), independent of the
+engine.
 
 Every engine returns the same raw numbers per cell; everything that turns
 them into a ranking lives here so the three engines cannot disagree on it.
@@ -106,7 +107,7 @@ def score(
     """weighted × (1 + ln distinct) × recurrence × growth bonus.
 
     Weighted count rather than raw count, so repeat filers count less
-    (RULES.md §7); more distinct people and more weeks present make a cell
+    (docs/legal-basis.md §8); more distinct people and more weeks present make a cell
     more of a recurring hotspot; growth over the previous window (or a new
     cell) adds up to half again."""
     weighted = round(weighted, 3)
@@ -117,7 +118,7 @@ def score(
 
 
 def rank_key(cell: Cell) -> tuple[float, int, str]:
-    """Score first; ties break by count, then key (RULES.md §7 contract)."""
+    """Score first; ties break by count, then key (the contract in docs/hotspots.md)."""
     return (-cell.score, -cell.count, cell.key)
 
 
@@ -160,7 +161,7 @@ def build_cells(
     spreading: dict[str, BrandSpread],
 ) -> list[Cell]:
     """Scores, flags and ranks cells. Repeat complainants concern sellers and
-    brand spread concerns brands (RULES.md §7), each on its own dimension;
+    brand spread concerns brands (docs/legal-basis.md §8), each on its own dimension;
     a regional surge flags every cell of the surging region × category."""
     t = query.thresholds
     cells = []

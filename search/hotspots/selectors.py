@@ -1,5 +1,5 @@
 """Hotspot reads: the ranked cells with their patterns, the trend series,
-the county map and emerging terms (RULES.md §7)."""
+the county map and emerging terms (docs/legal-basis.md §8)."""
 
 from __future__ import annotations
 

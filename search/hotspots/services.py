@@ -1,7 +1,8 @@
 """The daily hotspot run: record every hotspot, and turn each new or growing
-one into ONE enforcement lead (RULES.md §7: "Hotspots are leads, not
-findings: each becomes a report case with its own 15-WD clock and a human
-review") and tell the competent office.
+one into ONE enforcement lead and tell the competent office. Hotspots are
+leads, not findings (local practice, docs/legal-basis.md §8): each becomes a
+report case with its own 15-WD verification clock (市场监督管理行政处罚程序规定第十八条)
+and a human review.
 
 Idempotent: a hotspot is recorded once per run date (unique constraint), and
 only the transaction that records it creates its lead, so re-running a day,

@@ -1,4 +1,4 @@
-"""Personal information never appears whole in logs (RULES.md §10)."""
+"""Personal information never appears whole in logs (个人信息保护法第五十一条)."""
 
 from __future__ import annotations
 

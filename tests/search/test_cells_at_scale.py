@@ -4,7 +4,7 @@ A `cardinality` under each cell bucket (the engines' distinct count) reserves
 a hash table per cell: a few thousand cells at full precision ask the search
 node for more heap than its request breaker allows (HTTP 429), and a weeks
 `terms` under each cell passes the node's bucket limit. `aggregate_cells`
-must answer any number of cells, with exact distinct counts (RULES.md §7).
+must answer any number of cells, with exact distinct counts (docs/legal-basis.md §8).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Search documents (issue 5, item 2): denormalised dimensions, no personal
-data (RULES.md §7, §10), repeat filers down-weighted, and the text-matching
+data (个人信息保护法第五十一条), repeat filers down-weighted, and the text-matching
 rules the engines share."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def operator(postgres: None) -> Any:
 
 
 def test_no_personal_data_in_the_document(operator: Any) -> None:
-    """RULES.md §7 and §10: a hash instead of identity, numbers in text masked."""
+    """个人信息保护法第五十一条: a hash instead of identity, numbers in text masked."""
     phone, id_number, other_phone = mobile(), valid_id_number(), mobile()
     data = make_intake_data(
         complainant_name="王小明",

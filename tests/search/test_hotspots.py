@@ -1,4 +1,4 @@
-"""Hotspots on all three engines over the same documents (RULES.md §7).
+"""Hotspots on all three engines over the same documents (docs/legal-basis.md §8).
 
 Documents are indexed straight through each backend's interface. A plain
 Python reference computes every cell from the documents; every engine must
@@ -125,7 +125,7 @@ def make_doc(
 
 
 def build_documents(seed: int = 20261129) -> list[dict[str, Any]]:
-    """The RULES.md §7 patterns, ties, and random noise around them."""
+    """The hotspot patterns (docs/legal-basis.md §8), ties, and random noise around them."""
     rng = random.Random(seed)
     docs: list[dict[str, Any]] = []
 
@@ -344,7 +344,7 @@ def test_every_engine_ranks_like_the_reference(
 
 @pytest.mark.services
 def test_the_seeded_patterns_are_found(backend: SearchBackend, db: None) -> None:
-    """RULES.md §7: ≥3 distinct complainants against one seller in 30 days;
+    """docs/legal-basis.md §8: ≥3 distinct complainants against one seller in 30 days;
     region × category ≥ 3 × its 12-week baseline with ≥ 5 signals; one brand
     faked by ≥ 3 sellers in ≥ 2 counties."""
     sellers = hotspot_report(query(dimension=Dimension.SELLER), backend=backend)
@@ -384,7 +384,7 @@ def test_ties_break_by_count_then_key(backend: SearchBackend, db: None) -> None:
 @pytest.mark.services
 def test_distinct_counts_are_exact(backend: SearchBackend, db: None) -> None:
     """Distinct complainants, sellers and counties are exact on every engine
-    (RULES.md §7), for every cell, not only the returned top ones."""
+    (docs/legal-basis.md §8), for every cell, not only the returned top ones."""
     q = query(patterns_only=False)
     data = HotspotData(backend)
     rows = sorted(data.cell_rows(q.window, q.cell_field), key=lambda r: r.key)

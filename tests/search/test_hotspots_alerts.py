@@ -1,5 +1,5 @@
-"""The daily hotspot run (RULES.md §7: "Hotspots are leads, not findings:
-each becomes a report case with its own 15-WD clock and a human review").
+"""The daily hotspot run (docs/legal-basis.md §8: hotspots are leads, not findings;
+each becomes a report case with its own 15-WD clock after a human review).
 
 Cases go through the intake service and their documents through the search
 backend, as in production; the run must create one lead per new or growing
@@ -94,7 +94,7 @@ def test_a_new_hotspot_becomes_one_routed_report_lead_with_its_clock(
     )
     assert lead.office == expected_office
     clock = Clock.objects.get(case=lead, stopped_on__isnull=True)
-    assert clock.kind == ClockKind.REPORT_VERIFICATION  # 15 WD, RULES.md §3
+    assert clock.kind == ClockKind.REPORT_VERIFICATION  # 15 WD, docs/legal-basis.md §2
     assert clock.started_on == timezone.localdate(lead.received_at)
     assert set(lead.related_cases.values_list("pk", flat=True)) == {c.pk for c in cases}
     alert = HotspotAlert.objects.get(lead=lead)
@@ -147,7 +147,7 @@ def test_only_new_or_growing_hotspots_make_leads(backend: SearchBackend) -> None
 
 def test_below_the_thresholds_nothing_is_recorded(backend: SearchBackend) -> None:
     """Two distinct complainants against one seller are not a hotspot
-    (RULES.md §7: at least 3)."""
+    (docs/legal-basis.md §8: at least 3)."""
     operator = make_staff(Role.HOTLINE_OPERATOR, "hotline-12345")
     index_cases(backend, file_cases(2, operator=operator))
     run = hotspot_alerts_run(run_on=timezone.localdate(), backend=backend)

@@ -85,7 +85,7 @@ def test_the_api_returns_the_ranking(officer: Client) -> None:
 def test_thresholds_are_overridable_per_request(
     officer: Client, people: int, flagged: bool
 ) -> None:
-    """seller-a has 4 distinct complainants in the window (RULES.md §7)."""
+    """seller-a has 4 distinct complainants in the window (docs/legal-basis.md §8)."""
     body = get(officer, min_distinct_complainants=people, patterns_only="false").json()
     cell = next(c for c in body["cells"] if c["key"] == SELLER_A)
     assert (Pattern.REPEAT_COMPLAINANTS in cell["patterns"]) is flagged

@@ -1,4 +1,4 @@
-"""Properties of the hotspot rules (RULES.md §7), on the scoring alone and
+"""Properties of the hotspot rules (docs/legal-basis.md §8), on the scoring alone and
 on the database engine over PostgreSQL."""
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def test_adding_a_signal_never_lowers_a_cells_score(
 
 @given(row=rows(), threshold=st.integers(1, 10))
 def test_repeat_complainants_flag_sellers_at_the_threshold(row: CellRow, threshold: int) -> None:
-    """RULES.md §7: at least N distinct complainants against one seller."""
+    """docs/legal-basis.md §8: at least N distinct complainants against one seller."""
     t = dataclasses.replace(THRESHOLDS, min_distinct_complainants=threshold)
     for dimension in Dimension:
         (cell,) = build_cells(
@@ -111,7 +111,7 @@ def test_repeat_complainants_flag_sellers_at_the_threshold(row: CellRow, thresho
     factor=st.sampled_from([1.5, 2.0, 3.0]),
 )
 def test_regional_surge_rule(count: int, baseline: int, extra: int, factor: float) -> None:
-    """RULES.md §7: count ≥ factor × trailing baseline, with ≥ min signals;
+    """docs/legal-basis.md §8: count ≥ factor × trailing baseline, with ≥ min signals;
     more signals never end a surge, a higher baseline never starts one."""
     query = q(thresholds=dataclasses.replace(THRESHOLDS, growth_factor=factor))
     expected_rate = baseline * 30 / (7 * 12)
@@ -128,7 +128,7 @@ def test_regional_surge_rule(count: int, baseline: int, extra: int, factor: floa
 
 @given(sellers=st.integers(0, 6), counties=st.integers(0, 4))
 def test_brand_spread_rule(sellers: int, counties: int) -> None:
-    """RULES.md §7: one brand faked by ≥ 3 sellers in ≥ 2 counties."""
+    """docs/legal-basis.md §8: one brand faked by ≥ 3 sellers in ≥ 2 counties."""
     found = spreads([BrandSpread("b", 10, sellers, counties)], THRESHOLDS)
     assert ("b" in found) == (sellers >= 3 and counties >= 2)
 
