@@ -19,7 +19,8 @@ from django_fsm import has_transition_perm
 from complaints import lifecycle
 from complaints.clocks import WorkCalendar, case_clocks, clock_state
 from complaints.models import Case
-from core.models import Office, ProductCategory, Region
+from core.models import ProductCategory, Region
+from core.scope import office_scope
 from core.validators import normalize_mainland_phone
 
 _ID_RE = re.compile(r"^[0-9]{1,18}$")
@@ -39,35 +40,8 @@ CONSUMER_TRANSITIONS = frozenset(t.name for t in lifecycle.TRANSITIONS if t.cons
 # --- Office scope ----------------------------------------------------------------
 
 
-def user_office_ids(user: Any) -> set[int] | None:
-    """The offices whose cases a staff user sees: their own and the offices
-    below it. None means every office; an empty set means none (consumers)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    if user.has_perm("complaints.view_all_offices"):
-        return None
-    # One request asks this many times (once per transition); the office tree
-    # does not change within it.
-    cached: set[int] | None = getattr(user, "_case_office_ids", None)
-    if cached is not None:
-        return cached
-    profile = getattr(user, "staff_profile", None)
-    if profile is None:
-        return set()
-    ids = {profile.office_id}
-    frontier = set(ids)
-    while frontier:
-        frontier = (
-            set(Office.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
-        )
-        ids |= frontier
-    user._case_office_ids = ids
-    return ids
-
-
 def user_may_act_on_office(*, user: Any, office_id: int) -> bool:
-    ids = user_office_ids(user)
-    return ids is None or office_id in ids
+    return office_scope(user).covers_office(office_id)
 
 
 def transition_permitted(*, case: Case, name: str, user: Any) -> bool:
@@ -96,14 +70,15 @@ def case_available_transitions(*, case: Case, user: Any) -> list[str]:
 
 
 def cases_visible_to(*, user: Any) -> QuerySet[Case]:
-    """Staff with `view_case` see the cases of their office and the offices
-    below it, plus the cases they registered, handle or mediate;
-    `view_all_offices` sees all. Everyone else sees only their own cases."""
+    """The one rule for cases (core.scope): staff with `view_case` see the
+    cases of their office and the offices below it, plus the cases they
+    registered, handle or mediate; `view_all_offices` sees all. Everyone
+    else sees only their own cases."""
     qs = Case.objects.all()
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    offices = user_office_ids(user)
-    if offices is None:
+    scope = office_scope(user)
+    if scope.everything:
         return qs
     if getattr(user, "staff_profile", None) is None:
         return qs.filter(consumer=user)
@@ -111,7 +86,7 @@ def cases_visible_to(*, user: Any) -> QuerySet[Case]:
     if not user.has_perm("complaints.view_case"):
         # Staff in a role without case access (e.g. quality supervisors).
         return qs.filter(own)
-    return qs.filter(Q(office_id__in=offices) | own)
+    return qs.filter(Q(office_id__in=scope.office_ids or ()) | own)
 
 
 def _region_prefix(code: str) -> str:
@@ -266,9 +241,9 @@ def duplicate_candidates(
 _CREDIT_LIKE = re.compile(r"^[0-9A-Z]{6,18}$")
 
 
-def business_lookup(*, query: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Businesses named in past cases, by name prefix or credit code prefix,
-    most complained-about first."""
+def business_lookup(*, query: str, user: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """Businesses named in past cases the user may see, by name prefix or
+    credit code prefix, most complained-about first."""
     text = (query or "").strip()
     if len(text) < 2:
         return []
@@ -277,7 +252,8 @@ def business_lookup(*, query: str, limit: int = 10) -> list[dict[str, Any]]:
     if _CREDIT_LIKE.match(upper):
         match |= Q(business_credit_code__startswith=upper)
     rows = (
-        Case.objects.filter(match)
+        cases_visible_to(user=user)
+        .filter(match)
         .values(
             "business_name",
             "business_credit_code",

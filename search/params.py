@@ -11,13 +11,11 @@ from rest_framework import serializers
 
 from complaints.models import CaseKind, Status
 from core.models import ProblemType, ProductCategory, Region
+from core.scope import office_scope
 from search.backends.base import Cursor, SearchQuery
 from search.documents import SOURCES
 
 MAX_PAGE_SIZE = 100
-PERM_ALL_OFFICES = "complaints.view_all_offices"
-#: A scope no document lies in: for a searcher without an office.
-NOWHERE = "-"
 MULTI_FIELDS = (
     "region",
     "category",
@@ -31,12 +29,9 @@ MULTI_FIELDS = (
 
 
 def search_scope(user: Any) -> str:
-    """The region a user may search: everything with view_all_offices, else
-    the region of the user's office (its whole subtree)."""
-    if user.has_perm(PERM_ALL_OFFICES):
-        return ""
-    profile = getattr(user, "staff_profile", None)
-    return profile.office.region_id if profile is not None else NOWHERE
+    """The region a user may search (core.scope): "" for the whole province,
+    else the area of the user's office (its whole subtree), or NOWHERE."""
+    return office_scope(user).search_region
 
 
 def _values(data: QueryDict, name: str) -> list[str]:

@@ -1,10 +1,13 @@
+"""The start page: the user's roles and the cases they see, by status."""
+
 from __future__ import annotations
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from complaints.models import Case, Status
+from complaints.models import Status
+from complaints.selectors import cases_visible_to
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,7 +16,10 @@ def home(request: HttpRequest) -> HttpResponse:
         labels = dict(Status.choices)
         context["status_counts"] = [
             {**row, "label": labels.get(row["status"], row["status"])}
-            for row in Case.objects.values("status").annotate(n=Count("id")).order_by("status")
+            for row in cases_visible_to(user=request.user)
+            .values("status")
+            .annotate(n=Count("id"))
+            .order_by("status")
         ]
         context["roles"] = list(request.user.groups.values_list("name", flat=True))
     return render(request, "complaints/home.html", context)

@@ -269,7 +269,7 @@ def lookup_business(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("business_name", "").strip()
     code = request.POST.get("business_credit_code", "").strip()
     query = code if len(code) >= 2 else name
-    results = business_lookup(query=query)
+    results = business_lookup(query=query, user=request.user)
     for row in results:
         region = str(row.get("region") or "")
         row["city"] = region[:4] + "00" if len(region) == 6 else ""

@@ -19,11 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.models import Region
+from core.scope import NOWHERE, office_scope
 from search.hotspots import selectors
 from search.hotspots.engine import SEARCH_UNAVAILABLE
 from search.hotspots.params import HotspotQuery
 from search.hotspots.serializers import CellParamsSerializer, HotspotParamsSerializer
-from search.params import NOWHERE, search_scope
 
 logger = logging.getLogger(__name__)
 
@@ -36,19 +36,19 @@ class CanViewHotspots(BasePermission):
 
 
 def scoped(query: HotspotQuery, user: Any) -> HotspotQuery:
-    """The same office scope as the enforcement search: without
-    view_all_offices a user sees the region of their own office only."""
-    scope = search_scope(user)
-    if not scope:
+    """The enforcement search's office scope (core.scope), carried by the
+    query into every aggregation and the drill-down: without
+    view_all_offices a user sees the area of their own office only."""
+    scope = office_scope(user)
+    if not scope.search_region:
         return query
-    if scope == NOWHERE:
+    if scope.search_region == NOWHERE:
         raise PermissionDenied(_("Your account belongs to no office."))
-    if not query.region:
-        return dataclasses.replace(query, region=scope)
-    region = Region.objects.filter(code=query.region).first()
-    if region is None or scope not in {r.code for r in region.lineage()}:
-        raise ValidationError({"region": [_("This region is outside your office's area.")]})
-    return query
+    if query.region:
+        region = Region.objects.filter(code=query.region).first()
+        if region is None or not scope.covers_region([r.code for r in region.lineage()]):
+            raise ValidationError({"region": [_("This region is outside your office's area.")]})
+    return dataclasses.replace(query, scope_region=scope.search_region)
 
 
 class SearchUnavailableMixin:

@@ -41,6 +41,7 @@ def to_search_query(f: Filters) -> SearchQuery:
         problem_type=(f.problem_type,) if f.problem_type else (),
         source=(f.source,) if f.source else SIGNAL_SOURCES,
         counterfeit=True if f.counterfeit_only else None,
+        scope_region=f.scope_region,
         received_from=f.start,
         received_to=f.end,
         size=0,

@@ -79,6 +79,8 @@ class Filters:
     problem_type: str = ""
     source: str = ""
     counterfeit_only: bool = True
+    #: The searcher's area (core.scope), applied whatever the filters ask.
+    scope_region: str = ""
 
     @property
     def start_at(self) -> dt.datetime:
@@ -108,6 +110,8 @@ class HotspotQuery:
     min_count: int = 1
     patterns_only: bool = True
     limit: int = 50
+    #: The searcher's area (core.scope): set from the user, never from input.
+    scope_region: str = ""
 
     @classmethod
     def default(cls, **overrides: object) -> HotspotQuery:
@@ -135,6 +139,7 @@ class HotspotQuery:
             problem_type=self.problem_type,
             source=self.source,
             counterfeit_only=self.counterfeit_only,
+            scope_region=self.scope_region,
         )
 
     @property

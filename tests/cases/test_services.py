@@ -138,13 +138,36 @@ def test_business_lookup_by_name_prefix_or_credit_code(operator: Any) -> None:
             actor=operator,
         )
     intake_create(data=make_intake_data(business_name="湘潭某店"), actor=operator)
-    by_name = business_lookup(query="湘江")
+
+    def names(query: str) -> set[str]:
+        return {row["name"] for row in business_lookup(query=query, user=operator)}
+
+    by_name = business_lookup(query="湘江", user=operator)
     assert [(row["name"], row["credit_code"], row["cases"]) for row in by_name] == [
         ("湘江乳业有限公司", code, 2)
     ]
-    assert [row["name"] for row in business_lookup(query=code[:10])] == ["湘江乳业有限公司"]
-    assert {row["name"] for row in business_lookup(query="湘")} == set()  # too short
-    assert {row["name"] for row in business_lookup(query="湘江乳")} == {"湘江乳业有限公司"}
+    assert names(code[:10]) == {"湘江乳业有限公司"}
+    assert names("湘") == set()  # too short
+    assert names("湘江乳") == {"湘江乳业有限公司"}
+
+
+def test_business_lookup_lists_only_businesses_of_visible_cases(operator: Any) -> None:
+    """A business known only from another office's cases stays unknown."""
+    zhuzhou_operator = make_staff(Role.HOTLINE_OPERATOR, office_for("430202"))
+    intake_create(
+        data=make_intake_data(business_name="株洲独有商行", region="430202"),
+        actor=zhuzhou_operator,
+    )
+    intake_create(
+        data=make_intake_data(business_name="株洲共有商行", region="430202"),
+        actor=zhuzhou_operator,
+    )
+    intake_create(data=make_intake_data(business_name="株洲共有商行"), actor=operator)
+    assert business_lookup(query="株洲独有", user=zhuzhou_operator)
+    assert business_lookup(query="株洲独有", user=operator) == []
+    # Counted over the cases the user sees: the other office's case is not one of them.
+    (shared,) = business_lookup(query="株洲共有", user=operator)
+    assert shared["cases"] == 1
 
 
 def _workday(day: dt.date) -> bool:

@@ -189,3 +189,26 @@ def test_a_county_office_sees_its_own_county_only(county_user: Client) -> None:
     outside = get(county_user, region="430202")
     assert outside.status_code == 400
     assert "region" in outside.json()
+
+
+def test_the_drill_down_keeps_the_office_scope(county_user: Client) -> None:
+    """A cell key names its region, but the drill-down answers from the
+    searcher's area: another county's cell lists nothing."""
+    window = query().window
+    outside = sorted(
+        {
+            d["cell_county_category_seller"]
+            for d in DOCS
+            if matches(d, window)
+            and d["cell_county_category_seller"]
+            and "430102" not in d["region_codes"]
+        }
+    )
+    inside = SELLER_A
+    assert outside, "the test documents have cells in other counties"
+    for cell in outside:
+        response = get(county_user, CASES_URL, cell=cell, patterns_only="false")
+        assert response.status_code == 200, response.content
+        assert response.json()["cases"] == [], cell
+    own = get(county_user, CASES_URL, cell=inside).json()["cases"]
+    assert own and all(c["url"] for c in own)
