@@ -149,9 +149,12 @@ def queue_filters(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 def _visible_case(request: HttpRequest, pk: int) -> Case:
+    """The case if this user may see it. Another office's case is a 404
+    like a missing one: the answer must not tell which ids exist."""
     _require_staff(request)
     case = (
-        Case.objects.select_related(
+        cases_visible_to(user=request.user)
+        .select_related(
             "office", "category", "problem_type", "region", "rule_set", "handler", "mediator"
         )
         .filter(pk=pk)
@@ -159,8 +162,6 @@ def _visible_case(request: HttpRequest, pk: int) -> Case:
     )
     if case is None:
         raise Http404
-    if not cases_visible_to(user=request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("This case belongs to another office."))
     return case
 
 

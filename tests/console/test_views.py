@@ -422,14 +422,19 @@ def test_case_page_shows_the_timeline(client: Client, handler: Any, make_case: A
     )
 
 
-def test_case_of_another_office_is_forbidden(
+def test_case_of_another_office_is_not_found(
     client: Client, other_office_handler: Any, make_case: Any
 ) -> None:
     case = make_case()
     login(client, other_office_handler)
-    assert client.get(f"/console/cases/{case.pk}/", secure=True).status_code == 403
+    missing = client.get(f"/console/cases/{case.pk + 10_000}/", secure=True)
+    page = client.get(f"/console/cases/{case.pk}/", secure=True)
+    # The same answer as for a case that does not exist: no existence oracle.
+    assert page.status_code == missing.status_code == 404
+    assert page.content == missing.content
+    assert case.tracking_code.encode() not in page.content
     response = client.post(f"/console/cases/{case.pk}/transitions/accept/", {}, secure=True)
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Case.objects.get(pk=case.pk).status == "registered"
 
 
@@ -515,7 +520,7 @@ def test_evidence_downloads_as_an_attachment_for_allowed_staff_only(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
-    assert login(client, other_office_handler).get(url, secure=True).status_code == 403
+    assert login(client, other_office_handler).get(url, secure=True).status_code == 404
     assert login(client, make_consumer()).get(url, secure=True).status_code == 403
     wrong_case = f"/console/cases/{case.pk + 1000}/evidence/{evidence.pk}/"
     assert login(client, handler).get(wrong_case, secure=True).status_code == 404
