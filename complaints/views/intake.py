@@ -31,6 +31,7 @@ from complaints.services import (
     case_merge,
     intake_create,
 )
+from complaints.services.intake_clean import intake_clean
 from core.models import ProductCategory, Region
 from core.validators import normalize_mainland_phone, seller_key
 
@@ -109,11 +110,13 @@ def _intake_form_attrs(form: IntakeForm) -> None:
 
 
 def _intake_data(cleaned: dict[str, Any]) -> IntakeData:
-    region: Region = cleaned["region"]
-    category: ProductCategory = cleaned["category"]
+    # Fields the form rejected are missing from `cleaned`; they go in empty.
+    region: Region | None = cleaned.get("region")
+    category: ProductCategory | None = cleaned.get("category")
+    problem_type = cleaned.get("problem_type")
     return IntakeData(
-        kind=cleaned["kind"],
-        channel=cleaned["channel"],
+        kind=cleaned.get("kind") or "",
+        channel=cleaned.get("channel") or "",
         work_order_no=cleaned.get("work_order_no") or "",
         anonymous=bool(cleaned.get("anonymous")),
         complainant_name=cleaned.get("complainant_name") or "",
@@ -124,10 +127,10 @@ def _intake_data(cleaned: dict[str, Any]) -> IntakeData:
         business_name=cleaned.get("business_name") or "",
         business_credit_code=cleaned.get("business_credit_code") or "",
         business_address=cleaned.get("business_address") or "",
-        region=region.code,
+        region=region.code if region else "",
         online_platform=cleaned.get("online_platform") or "",
         shop_id=cleaned.get("shop_id") or "",
-        category=category.code,
+        category=category.code if category else "",
         brand=cleaned.get("brand") or "",
         product_model=cleaned.get("product_model") or "",
         batch=cleaned.get("batch") or "",
@@ -135,7 +138,7 @@ def _intake_data(cleaned: dict[str, Any]) -> IntakeData:
         price=cleaned.get("price"),
         quantity=1 if cleaned.get("quantity") is None else cleaned["quantity"],
         purchase_channel=cleaned.get("purchase_channel") or "",
-        problem_type=cleaned["problem_type"].code,
+        problem_type=problem_type.code if problem_type else "",
         description=cleaned.get("description") or "",
         demands=cleaned.get("demands") or "",
         related_to=[c.pk for c in cleaned.get("link_cases") or ()],
@@ -152,6 +155,22 @@ def _add_service_errors(form: IntakeForm, exc: ValidationError) -> None:
             target = None
         for error in errors:
             form.add_error(target, error)
+
+
+def _add_cleaning_errors(form: IntakeForm, actor: Any) -> None:
+    """The form's own checks failed before the cleaning step ran: run it on
+    what the form could read, so that every field's message shows at once
+    rather than one round of errors after another."""
+    try:
+        intake_clean(_intake_data(form.cleaned_data), [], actor)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            return
+        for name, errors in exc.error_dict.items():
+            target = SERVICE_FIELD_TO_FORM.get(name, name)
+            if target in form.fields and target not in form.errors:
+                for error in errors:
+                    form.add_error(target, error)
 
 
 def _render_intake(request: HttpRequest, form: IntakeForm, *, status: int = 200) -> HttpResponse:
@@ -187,6 +206,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _render_intake(request, IntakeForm(initial=initial, visible_cases=visible))
     form = IntakeForm(request.POST, request.FILES, visible_cases=visible)
     if not form.is_valid():
+        _add_cleaning_errors(form, request.user)
         return _render_intake(request, form, status=400)
     try:
         result = intake_create(

@@ -130,6 +130,21 @@ def test_bad_intake_input_as_json_lists_field_errors(client: Client, operator: A
     assert {"complainant_phone", "description"} <= set(errors)
 
 
+def test_every_field_message_comes_in_one_round(client: Client, operator: Any) -> None:
+    """A form the form layer already rejects (no category, no problem type)
+    still gets the cleaning step's messages for the other fields."""
+    response = login(client, operator).post(
+        "/console/intake/",
+        intake_post(category="", problem_type="", complainant_phone="12345", description=""),
+        HTTP_ACCEPT="application/json",
+        secure=True,
+    )
+    assert response.status_code == 400
+    assert {"category", "problem_type", "complainant_phone", "description"} <= set(
+        response.json()["errors"]
+    )
+
+
 def test_bad_intake_input_over_htmx_is_a_400(client: Client, operator: Any) -> None:
     response = login(client, operator).post(
         "/console/intake/", intake_post(complainant_phone="1"), HTTP_HX_REQUEST="true", secure=True
