@@ -295,7 +295,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "core.masking.MaskPersonalDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every line is masked whole (message, arguments, traceback), percent-encoded
+    # query strings of the access log included; core.apps also masks each
+    # record when it is made, for handlers configured elsewhere.
+    "formatters": {
+        "plain": {
+            "()": "core.masking.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -305,6 +313,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's defaults give these loggers handlers of their own (the
+        # development console, the runserver access log) that would bypass
+        # the masking formatter; configured here without, they write through
+        # the root's.
+        "django": {"level": "INFO"},
+        "django.server": {"level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # One line per eager task drowns the demo's console.
         "celery.app.trace": {"level": "WARNING"},

@@ -165,14 +165,21 @@ def case_source(case: Case) -> str:
     return SOURCE_BY_CHANNEL.get(case.channel, case.kind)
 
 
+def _masked_key(key: str) -> str:
+    """A seller key built from a name can hold a phone number typed into the
+    business name; a credit code identifies a business, not a person, and
+    stays whole so that sellers keep apart."""
+    return key if key.startswith("uscc:") else mask_text(key)
+
+
 def case_document(case: Case, *, filings: int | None = None) -> dict[str, Any]:
     """The search document of one case (select_related region, category and
     problem_type to avoid extra queries)."""
     province, city, county = region_levels(case.region_id)
     category = case.category
     path = category.path.split("/")
-    brand_key = case.brand_key or None
-    seller_key = case.seller_key or None
+    brand_key = mask_text(case.brand_key) or None
+    seller_key = _masked_key(case.seller_key) or None
     received_local = timezone.localtime(case.received_at)
     text = mask_text(
         "\n".join(
@@ -212,10 +219,10 @@ def case_document(case: Case, *, filings: int | None = None) -> dict[str, Any]:
         "region_codes": [code for code in (province, city, county) if code],
         "category": leaf,
         "category_path": path,
-        "brand": case.brand or None,
+        "brand": mask_text(case.brand) or None,
         "brand_key": brand_key,
         "seller_key": seller_key,
-        "seller_name": case.business_name or None,
+        "seller_name": mask_text(case.business_name) or None,
         "problem_type": case.problem_type.code,
         "counterfeit": bool(case.problem_type.counterfeit_signal),
         "complainant_hash": hashed,

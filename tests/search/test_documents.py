@@ -61,6 +61,39 @@ def test_no_personal_data_in_the_document(operator: Any) -> None:
     assert doc["complainant_hash"] and len(doc["complainant_hash"]) == 32
 
 
+def test_numbers_written_in_any_format_are_masked_in_every_field(operator: Any) -> None:
+    """Separators, +86 and full-width digits, in the description, the product
+    model, the brand, the business name and the seller key built from it."""
+    id_number = valid_id_number()
+    data = make_intake_data(
+        description="回电 156-1234-9876 或 +86 156 1234 9876，证件ID" + id_number + "。",
+        product_model="１５６１２３４９８７６",
+        brand="某牌 0086 156 1234 9876",
+        business_name="路边店 156 1234 9876",
+    )
+    case = intake_create(data=data, actor=operator).cases[0]
+    assert "15612349876" in case.seller_key
+    doc = case_document(case)
+    dumped = json.dumps(doc, ensure_ascii=False)
+    for secret in ("1234-9876", "1234 9876", "15612349876", "１２３４９８７６", id_number[6:14]):
+        assert secret not in dumped
+    assert doc["seller_name"] == "路边店 156****9876"
+    assert doc["seller_key"] == "name:路边店156****9876"
+    assert doc["cell_county_category_seller"].endswith("|name:路边店156****9876")
+    assert doc["brand"] == "某牌 0086 156****9876"
+
+
+def test_a_seller_known_by_its_credit_code_keeps_its_key(operator: Any) -> None:
+    from tests.cases.factories import valid_credit_code
+
+    code = valid_credit_code()
+    case = intake_create(
+        data=make_intake_data(business_name="某某公司", business_credit_code=code),
+        actor=operator,
+    ).cases[0]
+    assert case_document(case)["seller_key"] == f"uscc:{code}"
+
+
 def test_dimensions_are_denormalised(operator: Any) -> None:
     case = intake_create(
         data=make_intake_data(
