@@ -163,6 +163,21 @@ def _create_rows(
                 "clocks": sorted(c.kind for c in clocks),
             },
         )
+    if clean.related:
+        # The relation is symmetric: an open case marked as related records
+        # the link in its own trail, as case_link does.
+        for other in (
+            Case.objects.select_for_update(of=("self",))
+            .filter(pk__in=[c.pk for c in clean.related])
+            .order_by("pk")
+        ):
+            if not other.is_final:
+                event_write(
+                    owner=other,
+                    action="linked",
+                    actor=actor,
+                    data={"related_case": cases[0].pk, "related_cases": [c.pk for c in cases]},
+                )
     if clean.files:
         evidence_store(cases=cases, files=clean.files, actor=actor, written=stored)
     by_kind = {c.kind: c for c in cases}

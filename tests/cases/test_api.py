@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from complaints.models import Case, Evidence
 from complaints.services import case_transition, intake_create
+from core.events import events_of
 from core.models import Event, OutboxEntry, RuleSet
 from core.roles import Role
 from tests.cases.factories import (
@@ -358,6 +359,11 @@ def test_duplicates_are_reported_at_intake_and_can_be_linked(operator: Any) -> N
     linked = Case.objects.get(pk=response.json()["cases"][0]["id"])
     assert list(linked.related_cases.all()) == [first]
     assert list(first.related_cases.all()) == [linked]
+    # The existing case records the link in its own trail, with a new version.
+    reread = Case.objects.get(pk=first.pk)
+    [event] = events_of(reread).filter(action="linked")
+    assert (event.version, event.data["related_case"]) == (reread.version, linked.pk)
+    assert reread.version == first.version + 1
 
 
 def test_schema_documents_the_case_api(handler: Any) -> None:
