@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin.base import ProvinceWideOnly
 from core.models import OutboxEntry
 from search.models import SearchAlias
 
@@ -21,7 +22,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxEntry)
-class OutboxEntryAdmin(ReadOnlyAdmin):
+class OutboxEntryAdmin(ProvinceWideOnly, ReadOnlyAdmin):
     list_display = ["id", "model", "object_id", "version", "deleted", "created_at", "attempts"]
     list_filter = ["model", "deleted"]
     search_fields = ["object_id"]

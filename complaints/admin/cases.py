@@ -1,16 +1,40 @@
 """Cases and what hangs off them: written only by the case services (locking,
 version bump, audit event, search outbox), so shown read-only here, with phone
-and ID numbers masked (个人信息保护法)."""
+and ID numbers masked (个人信息保护法).
+
+Staff who are not province-wide see here exactly the cases they see in the
+console (core.scope): the changelist, the change pages, the admin search,
+related-object popups and autocompletes all start from `get_queryset`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case, Evidence, Notice
+from complaints.selectors import cases_visible_to
 from core.admin.base import ReadOnlyAdmin, ReadOnlyGenericInline, ReadOnlyInline
 from core.masking import mask_id_number, mask_phone
 from core.models import Clock, Event
+from core.scope import office_scope
+
+
+class CaseScopedAdmin(ReadOnlyAdmin):
+    """Rows of cases the user may see. `case_field` leads from the row to
+    its case; empty for the case itself."""
+
+    case_field = ""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if office_scope(request.user).everything:
+            return qs
+        lookup = f"{self.case_field}__in" if self.case_field else "pk__in"
+        return qs.filter(**{lookup: cases_visible_to(user=request.user).values("pk")})
 
 
 class CaseClockInline(ReadOnlyGenericInline):
@@ -32,7 +56,7 @@ class NoticeInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
+class CaseAdmin(CaseScopedAdmin):
     list_display = [
         "tracking_code",
         "kind",
@@ -76,7 +100,8 @@ class CaseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdmin):
+class EvidenceAdmin(CaseScopedAdmin):
+    case_field = "case"
     list_display = ["case", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["content_type", "uploaded_at"]
     list_select_related = ["case", "uploaded_by"]
@@ -84,7 +109,8 @@ class EvidenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(CaseScopedAdmin):
+    case_field = "case"
     list_display = ["case", "kind", "via", "sent_at", "actor"]
     list_filter = ["kind", "via", "sent_at"]
     list_select_related = ["case", "actor"]

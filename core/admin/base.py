@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.http import HttpRequest
 
+from core.scope import office_scope
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows written only by services: viewable, never edited here."""
@@ -20,6 +22,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ProvinceWideOnly:
+    """For rows of every office with no office of their own to filter by
+    (clocks and audit events of any owner, the search outbox): shown only
+    to province-wide staff (core.scope), whatever permissions a group has."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return office_scope(request.user).everything and bool(
+            super().has_view_permission(request, obj)  # type: ignore[misc]
+        )
 
 
 class ReadOnlyInline(admin.TabularInline):

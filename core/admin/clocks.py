@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin.base import ReadOnlyAdmin
+from core.admin.base import ProvinceWideOnly, ReadOnlyAdmin
 from core.clocks.calendar import WorkCalendar
 from core.clocks.engine import clock_state
 from core.models import Clock, Event
@@ -58,7 +58,7 @@ class ClockStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Clock)
-class ClockAdmin(OwnerColumn, ReadOnlyAdmin):
+class ClockAdmin(ProvinceWideOnly, OwnerColumn, ReadOnlyAdmin):
     list_display = [
         "owner_display",
         "kind",
@@ -99,7 +99,7 @@ class ClockAdmin(OwnerColumn, ReadOnlyAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(OwnerColumn, ReadOnlyAdmin):
+class EventAdmin(ProvinceWideOnly, OwnerColumn, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "owner_display",
