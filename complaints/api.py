@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -109,8 +108,6 @@ class CasePagination(LimitOffsetPagination):
 class IntakeCreateAPI(ServiceErrorsMixin, APIView):
     """Registers a call or filing; the answer carries the tracking code(s)
     and any possible duplicates the operator should look at."""
-
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         request={

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
+    # Before anything reads the body (the CSRF check reads a form's).
+    "config.limits.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,6 +214,25 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence is never served from a public URL: views stream it as a download.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- Request limits (config/limits/) ------------------------------------------
+# A body larger than its route's limit is refused from its declared length,
+# before it is read, by the web server (config/server.py), the ASGI
+# application and Django: a 413 with the limit in words.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2_621_440)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+# Only the intake takes files: at most 20 evidence files
+# (complaints.services.evidence.MAX_FILES) of EVIDENCE_MAX_BYTES each.
+UPLOAD_PATHS = ["/console/intake/", "/api/v1/intakes/"]
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * EVIDENCE_MAX_BYTES + REQUEST_MAX_BYTES)
+# Files are written to disk as they arrive, never held in memory past this.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "config.limits.uploads.CappedUploadHandler",
+]
+# No form or API body nests deeper; far below Python's recursion limit.
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 32)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -246,6 +267,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.limits.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }

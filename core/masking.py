@@ -142,13 +142,20 @@ def mask_log_text(text: str) -> str:
     encoding is written decoded and masked (control characters re-encoded,
     so that it stays one line)."""
     text = mask_text(text)
-    if "%" not in text and "+" not in text:
+    decoded = text
+    found = False
+    # A login redirect's `next` carries the query string encoded twice.
+    for _ in range(3):
+        if "%" not in decoded and "+" not in decoded:
+            break
+        decoded = unquote_plus(decoded, errors="replace")
+        masked = mask_text(decoded)
+        if masked != decoded:
+            found = True
+            decoded = masked
+    if not found:
         return text
-    decoded = unquote_plus(text, errors="replace")
-    masked = mask_text(decoded)
-    if masked == decoded:
-        return text
-    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", masked)
+    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", decoded)
 
 
 def mask_value(value: Any) -> Any:

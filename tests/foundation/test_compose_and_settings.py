@@ -121,3 +121,11 @@ def test_a_search_engine_without_its_url_is_a_clear_error() -> None:
     result = _run_manage(["check"], {"DJANGO_DEBUG": "1", "SEARCH_ENGINE": "opensearch"})
     assert result.returncode != 0
     assert "SEARCH_ENGINE=opensearch needs SEARCH_URL" in result.stderr
+
+
+def test_the_web_server_is_the_one_with_the_request_limits_and_masked_access_log() -> None:
+    """config/server.py: daphne's own command would read any body whole and
+    write search queries into its access log unmasked."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert compose["services"]["web"]["command"][:3] == ["python", "-m", "config.server"]
+    assert '"-m", "config.server"' in (ROOT / "Dockerfile").read_text()

@@ -204,6 +204,11 @@ def test_a_phone_number_in_an_access_log_query_string_is_masked(phone: tuple[str
 
     number, text = phone
     country_code = ascii_digits(text)[: -len(number)]
+    twice = quote_plus(f"/search/?q={quote_plus(text)}")
+    line = f'"GET /accounts/login/?next={twice}" 200'
+    assert ascii_digits(unquote_plus(unquote_plus(mask_log_text(line)))) == (
+        country_code + number[:3] + number[-4:] + "200"
+    )
     for encoded in (quote_plus(text), quote(text), quote(text, safe="+ ")):
         line = f'127.0.0.1 - - [01/Jan/2025:10:00:00] "GET /search/?q={encoded}&size=20" 200 5120'
         masked = mask_log_text(line)
