@@ -252,8 +252,9 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Without a mail server, mails are printed to the console rather than lost in
-# failed SMTP connections.
-EMAIL_BACKEND = (
+# failed SMTP connections. Either way they are masked first (core/mail.py).
+EMAIL_BACKEND = "core.mail.MaskingEmailBackend"
+EMAIL_DELIVERY_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"

@@ -263,3 +263,23 @@ def test_mask_value_masks_every_string_of_a_message(
     assert masked["n"] == 3 and masked["args"][1] == 7
     assert phone[0] not in ascii_digits(str(masked))
     assert id_number[0][6:12] not in ascii_digits(str(masked["kwargs"]))
+
+
+def test_mail_is_masked_before_it_is_delivered(settings: object) -> None:
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "core.mail.MaskingEmailBackend"  # type: ignore[attr-defined]
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
+    message = mail.EmailMultiAlternatives(
+        "回电 156 1234 9876",
+        "身份证 ID430102199001011234，电话 +86 156-1234-9876",
+        to=["head@example.org"],
+    )
+    message.attach_alternative("<p>１５６１２３４９８７６</p>", "text/html")
+    message.send()
+    [sent] = mail.outbox
+    whole = sent.message().as_string()
+    assert sent.subject == "回电 156****9876"
+    assert "19900101" not in sent.body and "1234-9876" not in sent.body
+    assert sent.alternatives[0][0] == "<p>156****9876</p>"  # type: ignore[attr-defined]
+    assert "9876" in whole
