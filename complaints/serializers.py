@@ -18,6 +18,7 @@ from complaints.services import IntakeData
 from complaints.services.intake_clean import CASE_TEXT_LIMITS, INTAKE_TEXT_FIELDS
 from core.masking import mask_id_number, mask_phone
 from core.models import Clock, Event
+from core.scope import is_staff_member
 
 
 def _text(*, required: bool = False, help_text: str = "", name: str = "") -> serializers.CharField:
@@ -192,9 +193,14 @@ class CaseListSerializer(serializers.ModelSerializer):
         return bool(clock and clock.due_on < timezone.localdate())
 
 
+#: Who works the case: for staff, never in a consumer's answer.
+STAFF_ONLY_FIELDS = ("handler", "mediator")
+
+
 class CaseDetailSerializer(CaseListSerializer):
     """The full case for someone allowed to see it: the phone whole (they
-    call back), the ID number still masked (sensitive: 个人信息保护法第二十八条)."""
+    call back), the ID number still masked (sensitive: 个人信息保护法第二十八条).
+    A consumer reading their own case gets it without the staff who work it."""
 
     complainant_id_number = serializers.SerializerMethodField()
     problem_type = serializers.SerializerMethodField()
@@ -238,6 +244,14 @@ class CaseDetailSerializer(CaseListSerializer):
             "clocks",
             "allowed_transitions",
         ]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not is_staff_member(request.user):
+            for name in STAFF_ONLY_FIELDS:
+                fields.pop(name, None)
+        return fields
 
     def get_complainant_phone(self, case: Case) -> str:
         return case.complainant_phone
