@@ -1,7 +1,10 @@
-"""/healthz: one JSON object with the state of every dependency."""
+"""/healthz: one JSON object with the state of every dependency. Anyone
+gets the verdict; only staff, or a monitor holding HEALTHZ_TOKEN, get the
+checks behind it (versions and host names help an attacker)."""
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Callable
 from typing import Any
@@ -80,6 +83,17 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
 CRITICAL = {"database", "redis", "search", "celery"}
 
 
+def may_see_details(request: HttpRequest) -> bool:
+    from core.scope import is_staff_member
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_active and is_staff_member(user):
+        return True
+    token = str(settings.HEALTHZ_TOKEN or "")
+    sent = request.headers.get("X-Healthz-Token", "")
+    return bool(token) and hmac.compare_digest(sent.encode(), token.encode())
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     results: dict[str, Any] = {}
     for name, check in CHECKS.items():
@@ -91,8 +105,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         results[name] = result
     healthy = all(results[name]["ok"] for name in CRITICAL)
-    return JsonResponse(
-        {"status": "ok" if healthy else "degraded", "checks": results},
-        status=200 if healthy else 503,
-        json_dumps_params={"ensure_ascii": False},
+    body: dict[str, Any] = {"status": "ok" if healthy else "degraded"}
+    if may_see_details(request):
+        body["checks"] = results
+    response = JsonResponse(
+        body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False}
     )
+    response["Cache-Control"] = "no-store"
+    return response

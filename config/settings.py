@@ -306,6 +306,10 @@ CASE_DUE_SOON_DAYS = int(os.environ.get("CASE_DUE_SOON_DAYS", "2"))
 COMPLAINANT_HASH_SALT = os.environ.get("COMPLAINANT_HASH_SALT", SECRET_KEY)
 
 # --- Security (production) ---------------------------------------------------
+# /healthz tells everyone only "ok" or "degraded"; the checks' details (service
+# versions, worker names) go to staff, or to a monitor sending this token in
+# the X-Healthz-Token header.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
