@@ -15,6 +15,7 @@ skips what is there without validating it again."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -107,36 +108,9 @@ STATUS_GROUND_KIND: dict[str, str] = {
 
 PAYERS = ("seller", "producer", "insurer", "other")
 
-#: Columns handed to the intake cleaning step, as IntakeData fields.
-INTAKE_COLUMNS = (
-    "work_order_no",
-    "kind",
-    "channel",
-    "received_at",
-    "anonymous",
-    "complainant_name",
-    "complainant_phone",
-    "complainant_id_number",
-    "complainant_address",
-    "consent_to_publication",
-    "business_name",
-    "business_credit_code",
-    "business_address",
-    "region",
-    "online_platform",
-    "shop_id",
-    "category",
-    "brand",
-    "product_model",
-    "batch",
-    "purchase_date",
-    "price",
-    "quantity",
-    "purchase_channel",
-    "problem_type",
-    "description",
-    "demands",
-)
+#: Columns handed to the intake cleaning step: every IntakeData field but the
+#: operator's duplicate links, which a historical work order does not carry.
+INTAKE_COLUMNS = tuple(f.name for f in dataclasses.fields(IntakeData) if f.name != "related_to")
 #: What only a historical work order has.
 HISTORY_COLUMNS = (
     "status",

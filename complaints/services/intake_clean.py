@@ -242,16 +242,8 @@ def intake_clean(
     if credit:
         check("business_credit_code", validate_credit_code, credit)
     f["business_credit_code"] = credit
-    for attr in (
-        "business_address",
-        "online_platform",
-        "shop_id",
-        "brand",
-        "product_model",
-        "batch",
-        "purchase_channel",
-    ):
-        f[attr] = texts[attr]
+    # The rest of the free text is kept as typed (trimmed).
+    f.update({name: value for name, value in texts.items() if name not in f})
     f["seller_key"] = seller_key(
         name=business, credit_code=credit, platform=f["online_platform"], shop_id=f["shop_id"]
     )
