@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -97,12 +97,32 @@ LIST_PARAMETERS = [
 
 
 class CasePagination(LimitOffsetPagination):
+    """limit and offset as DRF reads them, except that a value that is no
+    count is a 400 on its field rather than the default in silence."""
+
     max_limit = 200
     # Past this an offset only overflows the database's bigint.
     max_offset = 10**9
 
+    def _count(self, request: Request, name: str, *, minimum: int, default: int) -> int:
+        raw = request.query_params.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            return int(serializers.IntegerField(min_value=minimum).run_validation(raw))
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({name: exc.detail}) from None
+
+    def get_limit(self, request: Request) -> int:
+        limit = self._count(
+            request, self.limit_query_param, minimum=1, default=self.default_limit or 1
+        )
+        return min(limit, self.max_limit)
+
     def get_offset(self, request: Request) -> int:
-        return min(super().get_offset(request), self.max_offset)
+        return min(
+            self._count(request, self.offset_query_param, minimum=0, default=0), self.max_offset
+        )
 
 
 class IntakeCreateAPI(ServiceErrorsMixin, APIView):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -18,8 +19,8 @@ from django_fsm import has_transition_perm
 
 from complaints import lifecycle
 from complaints.clocks import WorkCalendar, case_clocks, clock_state
-from complaints.models import Case
-from core.models import ProductCategory, Region
+from complaints.models import Case, CaseKind, Status
+from core.models import Office, ProductCategory, Region
 from core.scope import office_scope
 from core.validators import normalize_mainland_phone
 
@@ -125,57 +126,102 @@ def _as_date(value: Any, field: str) -> dt.date | None:
     return parsed
 
 
-def _truthy(value: Any) -> bool:
-    return str(value).lower() in {"1", "true", "yes", "on"}
+_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+_FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def _flag(value: Any, field: str) -> bool:
+    """A yes/no filter: a word that is neither is a mistake to report, not
+    a "no" to assume."""
+    if value in (None, ""):
+        return False
+    word = str(value).strip().lower()
+    if word not in _TRUE_WORDS | _FALSE_WORDS:
+        raise ValidationError({field: _("Enter true or false.")})
+    return word in _TRUE_WORDS
+
+
+def _invalid_choice(values: list[str]) -> str:
+    message = forms.ChoiceField.default_error_messages["invalid_choice"]
+    return str(message) % {"value": ", ".join(values)}
+
+
+def _checked(errors: dict[str, Any], check: Callable[[], Any]) -> Any:
+    """Runs one filter's check, keeping its field message: every bad field
+    is reported in one answer."""
+    try:
+        return check()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        return None
 
 
 def case_list(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Case]:
     """The cases this user sees, filtered. Filters: status (one or a comma
     list), office (id), category (code or id, with its subcategories),
     region (any level), kind, due_before / due_after (a running clock's due
-    date), overdue, due_soon, q (tracking code or work-order number)."""
+    date), overdue, due_soon, q (tracking code or work-order number). A
+    value that is not one of the filter's values is a ValidationError on
+    that field, never ignored."""
     bad = sorted(key for key in filters if "\x00" in str(filters.get(key)))
     if bad:
         # PostgreSQL cannot even compare text with NUL characters.
         raise ValidationError({key: _("This value contains invalid characters.") for key in bad})
+    errors: dict[str, Any] = {}
     qs = cases_visible_to(user=user)
     statuses = _as_list(filters.get("status"))
-    if statuses:
+    unknown = [value for value in statuses if value not in Status.values]
+    if unknown:
+        errors["status"] = [_invalid_choice(unknown)]
+    elif statuses:
         qs = qs.filter(status__in=statuses)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
+    kind = filters.get("kind")
+    if kind not in (None, ""):
+        if kind not in CaseKind.values:
+            errors["kind"] = [_("Enter complaint or report.")]
+        qs = qs.filter(kind=kind)
     office = filters.get("office")
     if office not in (None, ""):
         office_id = parse_id(office)
         if office_id is None:
-            raise ValidationError({"office": _("Enter an office id.")})
-        qs = qs.filter(office_id=office_id)
+            errors["office"] = [_("Enter an office id.")]
+        elif not Office.objects.filter(pk=office_id).exists():
+            errors["office"] = [_("Unknown office.")]
+        else:
+            qs = qs.filter(office_id=office_id)
     category = filters.get("category")
     if category not in (None, ""):
         cat = ProductCategory.objects.filter(
             Q(code=str(category)[:60]) | Q(pk=parse_id(category))
         ).first()
         if cat is None:
-            raise ValidationError({"category": _("Unknown product category.")})
-        qs = qs.filter(Q(category__path=cat.path) | Q(category__path__startswith=cat.path + "/"))
+            errors["category"] = [_("Unknown product category.")]
+        else:
+            qs = qs.filter(
+                Q(category__path=cat.path) | Q(category__path__startswith=cat.path + "/")
+            )
     region = filters.get("region")
     if region not in (None, ""):
         if not Region.objects.filter(code=str(region)).exists():
-            raise ValidationError({"region": _("Unknown region.")})
+            errors["region"] = [_("Unknown region.")]
         qs = qs.filter(region__code__startswith=_region_prefix(str(region)))
+    due_before = _checked(errors, lambda: _as_date(filters.get("due_before"), "due_before"))
+    due_after = _checked(errors, lambda: _as_date(filters.get("due_after"), "due_after"))
+    overdue = _checked(errors, lambda: _flag(filters.get("overdue"), "overdue"))
+    due_soon = _checked(errors, lambda: _flag(filters.get("due_soon"), "due_soon"))
+    if errors:
+        raise ValidationError(errors)
     running = case_clocks().filter(
         owner_id=OuterRef("pk"), stopped_on__isnull=True, paused_on__isnull=True
     )
-    due_before = _as_date(filters.get("due_before"), "due_before")
     if due_before:
         qs = qs.filter(Exists(running.filter(due_on__lte=due_before)))
-    due_after = _as_date(filters.get("due_after"), "due_after")
     if due_after:
         qs = qs.filter(Exists(running.filter(due_on__gte=due_after)))
     today = timezone.localdate()
-    if _truthy(filters.get("overdue", "")):
+    if overdue:
         qs = qs.filter(Exists(running.filter(due_on__lt=today)))
-    if _truthy(filters.get("due_soon", "")):
+    if due_soon:
         qs = qs.filter(pk__in=_due_soon_case_ids(qs, today))
     text = str(filters.get("q") or "").strip()
     if text:
