@@ -8,6 +8,7 @@ URL: DATABASE_URL, REDIS_URL, SEARCH_URL with SEARCH_ENGINE.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "core.signin_app.SignInProtectionConfig",  # django-axes
     "channels",
     "rest_framework",
     "rest_framework.authtoken",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a sign-in refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -176,6 +180,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.hotspot_alerts",
         "schedule": crontab(hour=6, minute=0),
     },
+    "supervisor-terms": {
+        "task": "supervisors.tasks.supervisor_terms",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- Search ------------------------------------------------------------------
@@ -196,13 +204,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (core/auth.py): after LOGIN_FAILURE_LIMIT failures for one
+# account or from one address, both are locked for LOGIN_LOCKOUT_MINUTES after
+# the last failure, on the console's sign-in and the admin's alike. The
+# address is the connection's (daphne's --proxy-headers puts a proxy's
+# X-Forwarded-For there): a header a client sets itself is never trusted.
+AUTHENTICATION_BACKENDS = [
+    "core.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogue, then Chinese for dependencies that ship none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "translations" / "axes" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -223,7 +248,15 @@ REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2_621_440)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 # Only the intake takes files: at most 20 evidence files
 # (complaints.services.evidence.MAX_FILES) of EVIDENCE_MAX_BYTES each.
-UPLOAD_PATHS = ["/console/intake/", "/api/v1/intakes/"]
+UPLOAD_PATHS = [
+    "/console/intake/",
+    "/api/v1/intakes/",
+    # A supervisor's report and the answer to a question carry photos.
+    "/api/v1/supervisor-reports/",
+    "/supervisors/reports/",
+]
+#: Largest photo of a supervisor's report (supervisors/photos.py).
+SUPERVISOR_PHOTO_MAX_BYTES = env_int("SUPERVISOR_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * EVIDENCE_MAX_BYTES + REQUEST_MAX_BYTES)
 # Files are written to disk as they arrive, never held in memory past this.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
@@ -273,8 +306,18 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.AnonThrottle", "core.throttles.UserThrottle"],
+    # Anonymous requests count per connection address, never per a header
+    # the client sets; behind N trusted proxies set API_NUM_PROXIES=N.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+}
+# Requests per user and per anonymous address (core/throttles.py); an empty
+# value turns a throttle off. Over the rate: 429 with Retry-After.
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANON", "60/min") or None,
+    "user": os.environ.get("API_THROTTLE_USER", "600/min") or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quality complaint and mediation platform API",
@@ -351,6 +394,8 @@ LOGGING = {
         "django": {"level": "INFO"},
         "django.server": {"level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # One line at every start.
+        "axes.apps": {"level": "WARNING"},
         # One line per eager task drowns the demo's console.
         "celery.app.trace": {"level": "WARNING"},
         # The search clients log every request at INFO.

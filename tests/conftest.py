@@ -43,6 +43,14 @@ def _plain_static_storage(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_api_throttle(settings: Any) -> None:
+    """Tests make many requests as one user within a minute, and concurrent
+    runs share Redis, where the throttles count: the throttle tests turn
+    them on with rates of their own."""
+    settings.API_THROTTLE_RATES = {"anon": None, "user": None}
+
+
 @pytest.fixture
 def postgres(db: Any) -> None:
     from django.db import connection
