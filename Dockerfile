@@ -6,8 +6,9 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext curl \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+COPY pyproject.toml requirements.lock ./
+# The audited versions (make lock, make audit), not whatever is newest today.
+RUN pip install --upgrade pip && pip install --constraint requirements.lock .
 COPY . .
 # collectstatic needs settings but no secret or service.
 RUN DJANGO_DEBUG=1 DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \

@@ -1,6 +1,6 @@
 # Two commands matter: `make run` (the demo on embedded defaults) and
 # `make test` (the whole suite against real services). See README.md.
-.PHONY: run test lint services services-stop messages bench worker clean
+.PHONY: run test lint services services-stop messages bench worker clean audit lock
 
 PY := .venv/bin/python
 PORT ?= 8000
@@ -28,6 +28,15 @@ messages:
 
 bench:
 	scripts/bench.sh
+
+# Known vulnerabilities in requirements.lock (skipped, exit 0, when no
+# vulnerability database is reachable).
+audit:
+	scripts/audit.sh
+
+# requirements.lock from what .venv has installed.
+lock:
+	scripts/lock.sh
 
 clean:
 	rm -rf var/db.sqlite3 var/media staticfiles
