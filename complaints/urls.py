@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.views import cases, intake, tracking
+from complaints.views import cases, extensions, intake, tracking
 
 app_name = "complaints"
 
@@ -17,6 +17,11 @@ urlpatterns = [
         "console/cases/<int:pk>/transitions/<slug:name>/",
         cases.case_transition_view,
         name="case-transition",
+    ),
+    path(
+        "console/cases/<int:pk>/extensions/",
+        extensions.case_extension_view,
+        name="case-extension",
     ),
     path(
         "console/cases/<int:pk>/evidence/<int:evidence_id>/",

@@ -30,6 +30,23 @@ def heads_office(*, user: Any, office: Office | None) -> bool:
     return False
 
 
+def extendable_clocks(*, case: Case, user: Any) -> set[str]:
+    """Kinds of the case's running clocks that `user` may extend now: an
+    extension rule exists, none was granted yet, and the user heads the
+    case's office (or one above it)."""
+    if not (getattr(user, "is_superuser", False) or heads_office(user=user, office=case.office)):
+        return set()
+    clocks = list(owner_clocks(case))
+    present = {c.kind for c in clocks}
+    return {
+        c.kind
+        for c in clocks
+        if c.stopped_on is None
+        and (ext := extension_kind(owner=case, kind=c.kind)) is not None
+        and ext not in present
+    }
+
+
 def case_clock_extend(
     *,
     case_id: int,

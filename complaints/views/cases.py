@@ -29,6 +29,7 @@ from complaints.services import (
     TransitionNotAllowedError,
     case_transition,
 )
+from complaints.services.extensions import extendable_clocks
 from complaints.views.labels import (
     CLOCK_STATE_LABELS,
     masked_phone,
@@ -148,7 +149,7 @@ def queue_filters(cleaned: dict[str, Any]) -> dict[str, Any]:
     return filters
 
 
-def _visible_case(request: HttpRequest, pk: int) -> Case:
+def visible_case(request: HttpRequest, pk: int) -> Case:
     """The case if this user may see it. Another office's case is a 404
     like a missing one: the answer must not tell which ids exist."""
     _require_staff(request)
@@ -271,6 +272,7 @@ def _render_case(
         "notices": case.notices.all(),
         "evidence": case.evidence.all(),
         "actions": _actions(request, case, bound),
+        "extendable": extendable_clocks(case=case, user=request.user),
     }
     return render(request, "complaints/console/case_detail.html", context, status=status)
 
@@ -278,7 +280,7 @@ def _render_case(
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, _visible_case(request, pk))
+    return _render_case(request, visible_case(request, pk))
 
 
 def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
@@ -290,7 +292,7 @@ def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
 @login_required
 @require_POST
 def case_transition_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     prefix = f"{name}-"
     post: dict[str, str] = {
         k[len(prefix) :]: str(v) for k, v in request.POST.items() if k.startswith(prefix)
@@ -320,12 +322,12 @@ def case_transition_view(request: HttpRequest, pk: int, name: str) -> HttpRespon
             )
             % {"status": case.get_status_display(), "allowed": allowed},
         )
-        return _render_case(request, _visible_case(request, pk), status=409)
+        return _render_case(request, visible_case(request, pk), status=409)
     except StaleVersionError:
         messages.error(
             request, _("Someone else changed this case meanwhile. Check the page and try again.")
         )
-        return _render_case(request, _visible_case(request, pk), status=409)
+        return _render_case(request, visible_case(request, pk), status=409)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not take this action."))
         return _render_case(request, case, status=403)
@@ -346,7 +348,7 @@ def case_transition_view(request: HttpRequest, pk: int, name: str) -> HttpRespon
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     evidence = Evidence.objects.filter(pk=evidence_id, case=case).first()
     if evidence is None or not evidence.file:
         raise Http404

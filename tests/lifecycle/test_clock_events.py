@@ -158,3 +158,43 @@ def test_recalculation_records_an_event_per_deadline_it_moves(operator: Any) -> 
     # Nothing left to move: no further event.
     assert clocks_recalculate(before=calendar, after=calendar) == 0
     assert case.events.filter(action="clock_recalculated").count() == 1
+
+
+def test_the_office_head_extends_a_deadline_from_the_case_page(
+    operator: Any, handler: Any, head: Any
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    report = _report(operator)
+    page_url = reverse("complaints:case-detail", args=[report.pk])
+    post_url = reverse("complaints:case-extension", args=[report.pk])
+    as_head, as_handler = Client(), Client()
+    as_head.force_login(head)
+    as_handler.force_login(handler)
+    # Only the head is offered the form, and only for a clock with an extension rule.
+    assert 'id="extend-report_verification"' in as_head.get(page_url, secure=True).content.decode()
+    assert 'data-action="extend"' not in as_handler.get(page_url, secure=True).content.decode()
+
+    # A refusal comes back to the case page with the reason; nothing changes.
+    refused = as_handler.post(
+        post_url, {"clock": "report_verification", "reason": "x"}, secure=True, follow=True
+    )
+    assert refused.redirect_chain[-1][0] == page_url
+    assert not Clock.objects.filter(owner_id=report.pk, kind__endswith="_extension").exists()
+    no_reason = as_head.post(
+        post_url, {"clock": "report_verification", "reason": " "}, secure=True, follow=True
+    )
+    assert [m.level_tag for m in no_reason.context["messages"]] == ["error"]
+
+    done = as_head.post(
+        post_url,
+        {"clock": "report_verification", "reason": "需要抽样检验", "version": report.version},
+        secure=True,
+        follow=True,
+    )
+    assert done.redirect_chain[-1][0] == page_url
+    extension = Clock.objects.get(owner_id=report.pk, kind="report_verification_extension")
+    assert extension.due_on.isoformat() in done.content.decode()
+    # Granted: the form is gone for that clock.
+    assert 'id="extend-report_verification"' not in done.content.decode()
