@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("complaints.api_urls")),
+    path("", include("arbitration.api_urls")),
     path("", include("search.hotspots.api_urls")),
     path("", include("search.api_urls")),
+    path("", include("supervisors.api_urls")),
 ]

@@ -25,10 +25,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.view_case",
         "complaints.handle_case",
         "complaints.register_case",
+        "supervisors.review_supervisor",
+        "supervisors.review_report",
     ],
     Role.MEDIATOR: ["complaints.view_case", "complaints.mediate_case"],
     Role.INSPECTOR: ["complaints.view_case"],
-    Role.SUPERVISOR: [],
+    Role.SUPERVISOR: ["supervisors.file_report"],
     Role.ENFORCEMENT_OFFICER: [
         "complaints.view_case",
         "complaints.investigate_case",

@@ -39,7 +39,15 @@ SOURCE_BY_CHANNEL = {
     Channel.HOTSPOT.value: "hotspot_lead",
     "random_inspection": "random_inspection",
 }
-SOURCES = ("complaint", "report", "supervisor", "12345", "random_inspection", "hotspot_lead")
+SOURCES = (
+    "complaint",
+    "report",
+    "supervisor",
+    "12345",
+    "random_inspection",
+    "spot_check",
+    "hotspot_lead",
+)
 
 #: Filings by one person within this many days before a case decide its weight.
 REPEAT_FILER_WINDOW_DAYS = 365

@@ -19,6 +19,7 @@ SOURCE_LABELS = {
     "supervisor": _("quality supervisor"),
     "12345": _("12345 transfer"),
     "random_inspection": _("random inspection"),
+    "spot_check": _("supervision spot-check"),
     "hotspot_lead": _("hotspot lead"),
 }
 

@@ -226,6 +226,9 @@ class SearchBackend(ABC):
     #: index's); `for_type` sets both for another document type.
     index_suffix: str = "cases"
     mapping: Callable[[], dict[str, Any]] | None = None
+    #: Further document types whose indices reads (search, terms, cells)
+    #: cover beside this one; set by `with_signals`.
+    read_types: tuple[DocumentType, ...] = ()
 
     @property
     def alias(self) -> str:
@@ -240,6 +243,19 @@ class SearchBackend(ABC):
         view.index_suffix = doc_type.index
         view.mapping = doc_type.mapping
         return view
+
+    def with_signals(self, doc_types: Iterable[DocumentType]) -> SearchBackend:
+        """This engine reading the case index together with the indices of
+        `doc_types` (hotspot signals: supervisors' reports, spot-checks),
+        which share the case document's shape. Writes still go to this
+        view's own index."""
+        view = copy.copy(self)
+        view.read_types = tuple(t for t in doc_types if t.index != self.index_suffix)
+        return view
+
+    @property
+    def read_aliases(self) -> list[str]:
+        return [self.alias, *(f"{self.prefix}-{t.index}" for t in self.read_types)]
 
     def new_index_name(self) -> str:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")

@@ -230,8 +230,16 @@ class DatabaseBackend(SearchBackend):
         column = {"brand": "brand_key", "seller": "seller_key"}.get(name, name)
         return Q(**{f"{column}__in": values})
 
+    def _read_docs(self) -> QuerySet[SearchDocument]:
+        if not self.read_types:
+            return self._docs()
+        others = SearchAlias.objects.filter(name__in=self.read_aliases[1:]).values_list(
+            "index_name", flat=True
+        )
+        return SearchDocument.objects.filter(index_name__in=[self.ensure_index(), *others])
+
     def _base(self, query: SearchQuery) -> QuerySet[SearchDocument]:
-        qs = self._docs()
+        qs = self._read_docs()
         if query.received_from:
             qs = qs.filter(received_ms__gte=local_day_start_ms(query.received_from))
         if query.received_to:

@@ -143,12 +143,19 @@ class DslBackend(SearchBackend):
         return self._search(body)
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        target = ",".join(self.read_aliases)
         try:
-            return self._client_search(self.alias, body)
+            return self._client_search(target, body)
         except self.not_found:
-            # Nothing was ever indexed here: answer from an empty index.
+            # Nothing was ever indexed here: answer from an empty index, and
+            # leave out the signal indices nothing was written to yet.
             self.ensure_index()
-            return self._client_search(self.alias, body)
+            present = [self.alias] + [
+                view.alias
+                for view in (self.for_type(t) for t in self.read_types)
+                if view._client_alias_indices()
+            ]
+            return self._client_search(",".join(present), body)
 
     def index_documents(
         self, docs: Iterable[dict[str, Any]], *, index: str | None = None

@@ -15,6 +15,8 @@ import math
 import elastic_transport
 from opensearchpy.exceptions import OpenSearchException
 
+from core import documents
+from core.documents import DocumentType
 from search.backends.base import CellSpec, SearchBackend, SearchQuery
 from search.documents import SOURCES
 from search.hotspots.params import Filters
@@ -50,9 +52,15 @@ def to_search_query(f: Filters) -> SearchQuery:
     )
 
 
+def signal_types() -> list[DocumentType]:
+    """The registered document types besides cases that are hotspot signals."""
+    return [t for t in documents.registered() if t.options.get("signal")]
+
+
 class HotspotData:
     def __init__(self, backend: SearchBackend) -> None:
-        self.backend = backend
+        # Cases, supervisors' reports and spot-checks: one set of signals.
+        self.backend = backend.with_signals(signal_types())
 
     @property
     def is_remote(self) -> bool:

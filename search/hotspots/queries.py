@@ -34,8 +34,9 @@ def significant_terms_body(
 
 
 def send(backend: SearchBackend, body: dict[str, Any]) -> dict[str, Any]:
-    """The adapter's own search call, against the alias."""
-    return dict(backend._client_search(backend.alias, body))  # type: ignore[attr-defined]
+    """The adapter's own search call, against the alias (and the signal
+    indices the backend reads beside it)."""
+    return dict(backend.raw_search(body))  # type: ignore[attr-defined]
 
 
 def significant_terms(

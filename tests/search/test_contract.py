@@ -352,3 +352,91 @@ def test_reindex_swaps_the_alias_to_a_new_index(
     assert engine.search(SearchQuery(text="假冒")).total == len(
         expected_ids(seeded_docs, SearchQuery(text="假冒"))
     )
+
+
+def test_spot_checks_and_supervisor_reports_are_hotspot_signals(
+    engine: SearchBackend, seeded_docs: list[dict[str, Any]]
+) -> None:
+    """A non-conforming spot-check and a supervisor's report of the same
+    seller count in that seller's hotspot cell beside its cases, through the
+    one hotspot interface; a conforming result is no signal."""
+    from search.documents_supervision import SPOT_CHECK_DOCUMENT, SUPERVISOR_REPORT_DOCUMENT
+    from search.hotspots.engine import HotspotData, to_search_query
+    from search.hotspots.params import Filters
+    from supervisors.services import SpotCheckRow, report_file, spotcheck_upsert
+    from supervisors.services.reports import ReportData
+    from tests.supervisors.factories import make_supervisor
+
+    today = timezone.localdate()
+    doc = next(
+        d
+        for d in seeded_docs
+        if d["counterfeit"]
+        and d["region_county"]
+        and d["seller_key"].startswith("name:")
+        and "|" not in d["seller_key"]
+    )
+    field = "cell_county_category_seller"
+    window = Filters(start=today - dt.timedelta(days=89), end=today)
+    data = HotspotData(engine)
+    before = {row.key: row.count for row in data.cell_rows(window, field)}
+
+    def spot(result: str) -> int:
+        row = SpotCheckRow(
+            product="抽检样品",
+            category=doc["category"],
+            brand=doc["brand"] or "",
+            model_batch=f"批次-{result}",
+            producer="湖南某某酒业有限公司",
+            seller=doc["seller_name"],
+            region=doc["region_county"],
+            items_tested="酒精度,甲醇",
+            result=result,
+            non_conforming_items="酒精度" if result == "不合格" else "",
+            published_on=(today - dt.timedelta(days=5)).isoformat(),
+        )
+        return spotcheck_upsert(row=row, actor=None)[0].pk
+
+    failing, passing = spot("不合格"), spot("合格")
+    supervisor = make_supervisor(region=doc["region_county"])
+    report = report_file(
+        data=ReportData(
+            finding="fake_brand",
+            category=doc["category"],
+            seller_name=doc["seller_name"],
+            seller_region=doc["region_county"],
+            observed_at=timezone.now() - dt.timedelta(days=1),
+            brand=doc["brand"] or "",
+        ),
+        actor=supervisor.user,
+    )
+    spots = engine.for_type(SPOT_CHECK_DOCUMENT)
+    reports = engine.for_type(SUPERVISOR_REPORT_DOCUMENT)
+    try:
+        spot_docs, errors = SPOT_CHECK_DOCUMENT.build([failing, passing])
+        assert not errors and [d["id"] for d in spot_docs] == [failing]
+        report_docs, errors = SUPERVISOR_REPORT_DOCUMENT.build([report.pk])
+        assert not errors and len(report_docs) == 1
+        assert spot_docs[0][field] == report_docs[0][field] == doc[field]
+        spots.ensure_index()
+        reports.ensure_index()
+        assert spots.index_documents(spot_docs).failed == 0
+        assert reports.index_documents(report_docs).failed == 0
+        spots.refresh()
+        reports.refresh()
+        after = {row.key: row.count for row in data.cell_rows(window, field)}
+        assert after[doc[field]] == before[doc[field]] + 2
+        assert {k: v for k, v in after.items() if k != doc[field]} == {
+            k: v for k, v in before.items() if k != doc[field]
+        }
+        cell_query = dataclasses.replace(
+            to_search_query(window), seller=(doc["seller_key"],), region=(doc["region_county"],)
+        )
+        sources = {b.key for b in data.backend.terms("source", cell_query)}
+        assert {"spot_check", "supervisor"} <= sources
+        assert sources - {"spot_check", "supervisor"}  # and the cases' own sources
+        # The enforcement search itself still reads cases only.
+        assert engine.search(SearchQuery(source=("spot_check",))).total == 0
+    finally:
+        spots.drop()
+        reports.drop()
