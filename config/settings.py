@@ -323,6 +323,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Quality complaint and mediation platform API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_error_responses",
+    ],
 }
 
 # --- Domain settings (docs/legal-basis.md §2, §8, §10) ------------------------
