@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("search.hotspots.urls")),
     path("", include("search.urls")),
+    path("", include("supervisors.urls")),
 ]
 
 handler400 = "config.errors.bad_request"
