@@ -150,11 +150,8 @@ class DslBackend(SearchBackend):
             # Nothing was ever indexed here: answer from an empty index, and
             # leave out the signal indices nothing was written to yet.
             self.ensure_index()
-            present = [self.alias] + [
-                view.alias
-                for view in (self.for_type(t) for t in self.read_types)
-                if view._client_alias_indices()
-            ]
+            views: list[Any] = [self.for_type(t) for t in self.read_types]
+            present = [self.alias] + [v.alias for v in views if v._client_alias_indices()]
             return self._client_search(",".join(present), body)
 
     def index_documents(

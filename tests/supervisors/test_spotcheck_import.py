@@ -34,7 +34,11 @@ def test_a_spot_check_import_is_idempotent(tmp_path: Path) -> None:
     assert [r["line"] for r in rejects] == [5]
     assert {"producer", "category", "published_on"} <= set(rejects[0]["errors"])
     rows = {(s.product, s.result) for s in SpotCheck.objects.all()}
-    assert rows == {("白酒", "non_conforming"), ("白酒", "conforming"), ("运动鞋", "non_conforming")}
+    assert rows == {
+        ("白酒", "non_conforming"),
+        ("白酒", "conforming"),
+        ("运动鞋", "non_conforming"),
+    }
     outbox = OutboxEntry.objects.filter(model="supervisors.spotcheck").count()
 
     second = run(sample)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from supervisors import views
+
+app_name = "supervisors"
+
+urlpatterns = [
+    path("supervisors/apply/", views.apply, name="apply"),
+    path("supervisors/me/", views.me, name="me"),
+    path("supervisors/reports/new/", views.report_new, name="report-new"),
+    path("supervisors/reports/<case_id:pk>/", views.report_detail, name="report-detail"),
+    path("supervisors/office/", views.office, name="office"),
+    path(
+        "supervisors/office/<case_id:pk>/<slug:name>/",
+        views.supervisor_action,
+        name="supervisor-action",
+    ),
+]
