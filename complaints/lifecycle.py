@@ -110,6 +110,9 @@ PERM_REGISTER = "complaints.register_case"
 PERM_HANDLE = "complaints.handle_case"
 PERM_MEDIATE = "complaints.mediate_case"
 PERM_INVESTIGATE = "complaints.investigate_case"
+# Mediators and inspectors: the mediation clock stops while a quality
+# inspection or appraisal runs, and whoever works the inspection ends the pause.
+PERM_INSPECTION_PAUSE = "complaints.pause_for_inspection"
 
 #: The import's record dates a replayed step may be dated by.
 RECEIVED_ON, ACCEPTED_ON, OPENED_ON = "received_on", "accepted_on", "case_opened_on"
@@ -230,10 +233,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("start_mediation", S.ACCEPTED, S.MEDIATING, PERM_HANDLE,
        pgettext_lazy("case action", "Start mediation"),
        kind=_C, inputs=("mediator",), fields=("mediator",)),
-    _t("request_inspection", S.MEDIATING, S.INSPECTION_PENDING, PERM_MEDIATE,
+    _t("request_inspection", S.MEDIATING, S.INSPECTION_PENDING, PERM_INSPECTION_PAUSE,
        pgettext_lazy("case action", "Request an inspection"),
        kind=_C, clocks=(_e(Op.PAUSE_FOR_INSPECTION),)),
-    _t("resume_mediation", S.INSPECTION_PENDING, S.MEDIATING, PERM_MEDIATE,
+    _t("resume_mediation", S.INSPECTION_PENDING, S.MEDIATING, PERM_INSPECTION_PAUSE,
        pgettext_lazy("case action", "Resume mediation"),
        kind=_C, clocks=(_e(Op.RESUME_AFTER_INSPECTION),)),
     _t("reach_agreement", S.MEDIATING, S.AGREEMENT_REACHED, PERM_MEDIATE,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", complaint_views.home, name="home"),
     path("", include("complaints.urls")),
+    path("", include("arbitration.urls")),
     path("", include("search.hotspots.urls")),
     path("", include("search.urls")),
     path("", include("supervisors.urls")),

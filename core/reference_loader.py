@@ -287,7 +287,25 @@ def load_rule_sets(apps: Any, app_label: str = "core") -> int:
                         "sort_order": order,
                     },
                 )
+    _check_deferred_constraints(RuleSet.objects.db)
     return len(sets)
+
+
+def _check_deferred_constraints(alias: str) -> None:
+    """Runs the foreign-key checks of the rows just inserted now rather than
+    at commit. A migration that loads rule sets and also alters their tables
+    (core 0002 adds indexes after loading) would otherwise fail on
+    PostgreSQL: a table with pending trigger events cannot be indexed.
+    Django's foreign keys are all DEFERRABLE INITIALLY DEFERRED, so going
+    back to DEFERRED restores the default for the rest of the transaction."""
+    from django.db import connections
+
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def load_calendar_from_package(apps: Any, app_label: str = "core") -> int:

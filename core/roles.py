@@ -28,8 +28,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "supervisors.review_supervisor",
         "supervisors.review_report",
     ],
-    Role.MEDIATOR: ["complaints.view_case", "complaints.mediate_case"],
-    Role.INSPECTOR: ["complaints.view_case"],
+    Role.MEDIATOR: [
+        "complaints.view_case",
+        "complaints.mediate_case",
+        "complaints.pause_for_inspection",
+        "arbitration.apply_inspection",
+    ],
+    Role.INSPECTOR: [
+        "complaints.view_case",
+        "complaints.pause_for_inspection",
+        "arbitration.apply_inspection",
+        "arbitration.work_inspection",
+    ],
     Role.SUPERVISOR: ["supervisors.file_report"],
     Role.ENFORCEMENT_OFFICER: [
         "complaints.view_case",

@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export DJANGO_DEBUG=1
 py=$root/.venv/bin/python
-for app in core complaints supervisors search; do
+for app in core complaints arbitration supervisors search; do
   # Run inside the app (so its messages go to its own catalogue) with only
   # the project root on the path: core/events.py must not shadow the
   # `events` package a dependency imports.

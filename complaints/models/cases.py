@@ -195,6 +195,7 @@ class Case(models.Model):
             ("register_case", "Can register cases (hotline intake)"),
             ("handle_case", "Can handle cases (acceptance, transfer, closing)"),
             ("mediate_case", "Can mediate cases"),
+            ("pause_for_inspection", "Can pause and resume mediation for an inspection"),
             ("investigate_case", "Can investigate reports"),
             ("view_all_offices", "Can see cases of every office"),
             ("view_hotspots", "Can search complaints and hotspots"),

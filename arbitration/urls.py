@@ -1,0 +1,15 @@
+from django.urls import path
+
+from arbitration import views
+
+app_name = "arbitration"
+
+urlpatterns = [
+    path("console/inspections/", views.inspection_list, name="inspection-list"),
+    path("console/inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path(
+        "console/inspections/<int:pk>/transitions/<slug:name>/",
+        views.inspection_transition_view,
+        name="inspection-transition",
+    ),
+]
