@@ -246,8 +246,9 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # application and Django: a 413 with the limit in words.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2_621_440)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
-# Only the intake takes files: at most 20 evidence files
-# (complaints.services.evidence.MAX_FILES) of EVIDENCE_MAX_BYTES each.
+# Only these routes take files, and a new one that does must be listed: the
+# intake, with at most 20 evidence files (complaints.services.evidence.MAX_FILES)
+# of EVIDENCE_MAX_BYTES each, which UPLOAD_MAX_BYTES allows for.
 UPLOAD_PATHS = [
     "/console/intake/",
     "/api/v1/intakes/",
