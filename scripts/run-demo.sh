@@ -11,6 +11,7 @@ export DJANGO_DEBUG=1
 port=${PORT:-8000}
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py seed_demo
+.venv/bin/python manage.py seed_supervisors
 echo
 echo "Serving on http://127.0.0.1:$port/  (admin: http://127.0.0.1:$port/admin/, API docs: http://127.0.0.1:$port/api/docs/)"
 echo "Stop with Ctrl+C."

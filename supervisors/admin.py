@@ -93,3 +93,10 @@ class PointsRuleAdmin(admin.ModelAdmin):
 @admin.register(PointsEntry)
 class PointsEntryAdmin(ReadOnlyAdmin):
     list_display = ["supervisor", "report", "rule", "points", "created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        scope = office_scope(request.user)
+        if scope.everything:
+            return qs
+        return qs.filter(supervisor__office_id__in=scope.office_ids or ())

@@ -173,26 +173,53 @@ def _case_url(pk: int) -> str:
         return ""
 
 
+#: Signals that are not cases (search/documents_supervision.py): the page
+#: each opens on, by document kind.
+SIGNAL_PAGES = {
+    "report": "supervisors:report-detail",
+    "spot_check": "admin:supervisors_spotcheck_change",
+}
+
+
+def _signal_row(hit: Any) -> tuple[str, str]:
+    """(what to show for the code, url) of a hit: a case's tracking code,
+    or the source's label and id of a supervisor's report or spot-check."""
+    doc = hit.source
+    if doc.get("tracking_code"):
+        return str(doc["tracking_code"]), _case_url(hit.id)
+    from search.selectors import SOURCE_LABELS
+
+    label = f"{SOURCE_LABELS.get(doc.get('source', ''), doc.get('source', ''))} #{hit.id}"
+    try:
+        return label, reverse(SIGNAL_PAGES[str(doc.get("kind"))], args=[hit.id])
+    except (KeyError, NoReverseMatch):
+        return label, ""
+
+
 def cell_cases(
     query: HotspotQuery, *, cell: str, size: int = 50, backend: SearchBackend | None = None
 ) -> list[CaseRow]:
-    """The underlying cases of a cell, newest first (the index holds no
-    personal data, so neither does this list)."""
-    page = (backend or get_backend()).search(cell_search_query(query, cell, size=size))
-    return [
-        CaseRow(
-            id=hit.id,
-            tracking_code=str(hit.source.get("tracking_code") or ""),
-            received_at=str(hit.source.get("received_at") or ""),
-            status=str(hit.source.get("status") or ""),
-            source=str(hit.source.get("source") or ""),
-            problem_type=str(hit.source.get("problem_type") or ""),
-            seller_name=str(hit.source.get("seller_name") or ""),
-            brand=str(hit.source.get("brand") or ""),
-            url=_case_url(hit.id),
+    """The underlying signals of a cell, newest first: its cases,
+    supervisors' reports and spot-checks (the index holds no personal data,
+    so neither does this list)."""
+    page = _data(backend).backend.search(cell_search_query(query, cell, size=size))
+    rows = []
+    for hit in page.hits:
+        code, url = _signal_row(hit)
+        rows.append(
+            CaseRow(
+                id=hit.id,
+                tracking_code=code,
+                received_at=str(hit.source.get("received_at") or ""),
+                status=str(hit.source.get("status") or ""),
+                source=str(hit.source.get("source") or ""),
+                problem_type=str(hit.source.get("problem_type") or ""),
+                seller_name=str(hit.source.get("seller_name") or ""),
+                brand=str(hit.source.get("brand") or ""),
+                url=url,
+            )
         )
-        for hit in page.hits
-    ]
+    return rows
 
 
 def _names(model: Any, codes: set[str]) -> dict[str, str]:

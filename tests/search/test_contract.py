@@ -435,6 +435,23 @@ def test_spot_checks_and_supervisor_reports_are_hotspot_signals(
         sources = {b.key for b in data.backend.terms("source", cell_query)}
         assert {"spot_check", "supervisor"} <= sources
         assert sources - {"spot_check", "supervisor"}  # and the cases' own sources
+        # The cell's drill-down lists all three, each opening its own page.
+        from search.hotspots.params import HotspotQuery
+        from search.hotspots.selectors import cell_cases
+
+        rows = cell_cases(
+            HotspotQuery.default(end=today, window_days=90), cell=doc[field], backend=engine
+        )
+        assert any(
+            row.source == "spot_check"
+            and row.url.endswith(f"/supervisors/spotcheck/{failing}/change/")
+            for row in rows
+        )
+        assert any(
+            row.source == "supervisor" and row.url.endswith(f"/supervisors/reports/{report.pk}/")
+            for row in rows
+        )
+        assert len(rows) == after[doc[field]]
         # The enforcement search itself still reads cases only.
         assert engine.search(SearchQuery(source=("spot_check",))).total == 0
     finally:
