@@ -246,9 +246,12 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # application and Django: a 413 with the limit in words.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2_621_440)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+# All evidence files of one intake together: a whole body past this (plus the
+# form's fields) is refused from its declared length, before it is read.
+EVIDENCE_TOTAL_MAX_BYTES = env_int("EVIDENCE_TOTAL_MAX_BYTES", 60 * 1024 * 1024)
 # Only these routes take files, and a new one that does must be listed: the
 # intake, with at most 20 evidence files (complaints.services.evidence.MAX_FILES)
-# of EVIDENCE_MAX_BYTES each, which UPLOAD_MAX_BYTES allows for.
+# of EVIDENCE_MAX_BYTES each and EVIDENCE_TOTAL_MAX_BYTES in all.
 UPLOAD_PATHS = [
     "/console/intake/",
     "/api/v1/intakes/",
@@ -258,7 +261,7 @@ UPLOAD_PATHS = [
 ]
 #: Largest photo of a supervisor's report (supervisors/photos.py).
 SUPERVISOR_PHOTO_MAX_BYTES = env_int("SUPERVISOR_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
-UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * EVIDENCE_MAX_BYTES + REQUEST_MAX_BYTES)
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", EVIDENCE_TOTAL_MAX_BYTES + REQUEST_MAX_BYTES)
 # Files are written to disk as they arrive, never held in memory past this.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 FILE_UPLOAD_HANDLERS = [

@@ -89,6 +89,14 @@ def evidence_check(files: Sequence[UploadedFile]) -> list[CheckedFile]:
         raise ValidationError({"evidence": _("Attach at most %(n)d files.") % {"n": MAX_FILES}})
     checked: list[CheckedFile] = []
     errors: list[Any] = []
+    total = sum(upload.size or 0 for upload in files)
+    if total > settings.EVIDENCE_TOTAL_MAX_BYTES:
+        raise ValidationError(
+            {
+                "evidence": _("The files together are larger than %(mb)d MB.")
+                % {"mb": settings.EVIDENCE_TOTAL_MAX_BYTES // (1024 * 1024)}
+            }
+        )
     for upload in files:
         size = upload.size or 0
         if size > settings.EVIDENCE_MAX_BYTES:

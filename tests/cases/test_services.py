@@ -227,6 +227,23 @@ def test_oversized_evidence_is_rejected(operator: Any, settings: Any) -> None:
     assert not Case.objects.exists()
 
 
+def test_evidence_over_the_total_is_rejected_even_when_each_file_fits(
+    operator: Any, settings: Any
+) -> None:
+    settings.EVIDENCE_MAX_BYTES = 2048
+    settings.EVIDENCE_TOTAL_MAX_BYTES = 3000
+    files = [
+        SimpleUploadedFile(f"{n}.pdf", b"%PDF-1.7\n" + b"0" * 1500, "application/pdf")
+        for n in range(2)
+    ]
+    with pytest.raises(ValidationError) as caught:
+        intake_create(data=make_intake_data(), evidence=files, actor=operator)
+    assert "evidence" in caught.value.message_dict
+    assert not Case.objects.exists()
+    # One of them alone is within both limits.
+    assert intake_create(data=make_intake_data(), evidence=files[:1], actor=operator).cases
+
+
 def test_both_intake_shares_evidence_between_the_pair(operator: Any) -> None:
     jpeg = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100, "image/jpeg")
     result = intake_create(data=make_intake_data(kind="both"), evidence=[jpeg], actor=operator)

@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from complaints.services import evidence, intake_create
+from complaints.services import intake_create
 from config.limits.parsers import json_depth_exceeds
 from config.limits.policy import body_limit
 from config.limits.uploads import CappedUploadHandler, RequestBodyTooLarge
@@ -52,7 +52,11 @@ def test_only_the_intake_takes_an_upload_and_it_takes_every_evidence_file(settin
     assert body_limit("/console/intake/") == settings.UPLOAD_MAX_BYTES
     for path in ("/api/v1/cases/1/notices/", "/admin/login/", "/accounts/login/", "/search/"):
         assert body_limit(path) == settings.REQUEST_MAX_BYTES
-    assert settings.UPLOAD_MAX_BYTES >= evidence.MAX_FILES * settings.EVIDENCE_MAX_BYTES
+    # The largest single file and every file together fit; a 120 MB body
+    # does not, so it is refused from its declared length.
+    assert settings.EVIDENCE_MAX_BYTES <= settings.EVIDENCE_TOTAL_MAX_BYTES
+    assert settings.UPLOAD_MAX_BYTES >= settings.EVIDENCE_TOTAL_MAX_BYTES
+    assert settings.UPLOAD_MAX_BYTES < 120 * 1024 * 1024
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == settings.REQUEST_MAX_BYTES
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE < settings.EVIDENCE_MAX_BYTES
 
