@@ -4,10 +4,12 @@ selector, render. Service errors become 400 (field messages), 403, 404 or 409.""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -16,19 +18,35 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration.compensation import statutory_compensation
-from arbitration.models import Inspection, Lab, Sample
-from arbitration.selectors import inspections_visible_to, labs_covering
+from arbitration.models import Compensation, Inspection, Lab, Sample
+from arbitration.selectors import (
+    compensations_visible_to,
+    inspections_visible_to,
+    labs_covering,
+    money_recovered,
+)
 from arbitration.serializers import (
     CalculatorInputSerializer,
+    CompensationInputSerializer,
+    CompensationSerializer,
     CustodyInputSerializer,
     InspectionApplySerializer,
     InspectionDetailSerializer,
     InspectionListSerializer,
     InspectionTransitionSerializer,
     LabSerializer,
+    PaymentInputSerializer,
+    RecoveredSerializer,
     SuggestionSerializer,
 )
-from arbitration.services import inspection_apply, inspection_transition, sample_custody_record
+from arbitration.services import (
+    compensation_record,
+    inspection_apply,
+    inspection_transition,
+    payment_record,
+    receipt_confirm,
+    sample_custody_record,
+)
 from complaints.api import CasePagination, ServiceErrorsMixin
 from complaints.models import Case
 from complaints.selectors import cases_visible_to, parse_id
@@ -40,7 +58,13 @@ RESERVED = ("reason_code", "note", "expected_version", "params")
 
 class ArbitrationErrorsMixin(ServiceErrorsMixin):
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, Inspection.DoesNotExist | Sample.DoesNotExist | Case.DoesNotExist):
+        missing = (
+            Inspection.DoesNotExist,
+            Sample.DoesNotExist,
+            Case.DoesNotExist,
+            Compensation.DoesNotExist,
+        )
+        if isinstance(exc, missing):
             exc = Http404()
         return super().handle_exception(exc)
 
@@ -250,3 +274,126 @@ class StatutoryCompensationAPI(ArbitrationErrorsMixin, APIView):
             misleads=values["misleads"],
         )
         return Response(SuggestionSerializer(suggestion.as_dict()).data)
+
+
+# --- Compensation ---------------------------------------------------------------
+
+
+def _compensations(user: Any) -> QuerySet[Compensation]:
+    return compensations_visible_to(user=user).prefetch_related(
+        "items", "payments", Prefetch("clocks", queryset=Clock.objects.order_by("started_on"))
+    )
+
+
+class CompensationListAPI(ArbitrationErrorsMixin, generics.ListAPIView):
+    """Agreed compensations the user sees (a consumer: their own); POST
+    records one with its items and payer, and starts its payment clock."""
+
+    serializer_class = CompensationSerializer
+    pagination_class = CasePagination
+
+    def get_queryset(self) -> QuerySet[Compensation]:
+        qs = _compensations(self.request.user)
+        case = parse_id(self.request.query_params.get("case"))
+        if case is not None:
+            qs = qs.filter(case_id=case)
+        return qs.order_by("-created_at", "-id")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("case", OpenApiTypes.INT)],
+        summary="Agreed compensations visible to the user",
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=CompensationInputSerializer,
+        responses={201: CompensationSerializer, 400: OpenApiTypes.OBJECT,
+                   403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Record the agreed compensation of a case and who pays it",
+    )  # fmt: skip
+    def post(self, request: Request) -> Response:
+        serializer = CompensationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        if not cases_visible_to(user=request.user).filter(pk=values["case"]).exists():
+            raise Http404
+        compensation = compensation_record(
+            case_id=values["case"],
+            payer_kind=values["payer_kind"],
+            payer_name=values["payer_name"],
+            insurer_policy_no=values.get("insurer_policy_no", ""),
+            items=values["items"],
+            actor=request.user,
+        )
+        body = CompensationSerializer(_compensations(request.user).get(pk=compensation.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class PaymentAPI(ArbitrationErrorsMixin, APIView):
+    @extend_schema(
+        request=PaymentInputSerializer,
+        responses={201: CompensationSerializer, 400: OpenApiTypes.OBJECT,
+                   403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Record a payment of agreed compensation",
+    )  # fmt: skip
+    def post(self, request: Request, pk: int) -> Response:
+        if not _compensations(request.user).filter(pk=pk).exists():
+            raise Http404
+        serializer = PaymentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        payment_record(
+            compensation_id=pk,
+            amount=values["amount"],
+            paid_on=values["paid_on"],
+            method=values["method"],
+            reference=values.get("reference", ""),
+            actor=request.user,
+        )
+        body = CompensationSerializer(_compensations(request.user).get(pk=pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ReceiptConfirmAPI(ArbitrationErrorsMixin, APIView):
+    @extend_schema(
+        request=None,
+        responses={200: CompensationSerializer, 400: OpenApiTypes.OBJECT,
+                   403: ErrorSerializer, 404: ErrorSerializer},
+        summary="The consumer confirms receipt of the compensation",
+    )  # fmt: skip
+    def post(self, request: Request, pk: int) -> Response:
+        if not _compensations(request.user).filter(pk=pk).exists():
+            raise Http404
+        receipt_confirm(compensation_id=pk, actor=request.user)
+        return Response(CompensationSerializer(_compensations(request.user).get(pk=pk)).data)
+
+
+class MoneyRecoveredAPI(ArbitrationErrorsMixin, APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+        ],
+        responses={200: RecoveredSerializer(many=True), 400: OpenApiTypes.OBJECT},
+        summary="Money recovered for consumers per office, for agreements in a period",
+    )
+    def get(self, request: Request) -> Response:
+        errors: dict[str, list[str]] = {}
+        days: dict[str, dt.date] = {}
+        for name in ("start", "end"):
+            raw = str(request.query_params.get(name, ""))
+            try:
+                parsed = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                errors[name] = [str(_("Enter a date as YYYY-MM-DD."))]
+            else:
+                days[name] = parsed
+        if not errors and days["end"] < days["start"]:
+            errors["end"] = [str(_("The end comes before the start."))]
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        rows = money_recovered(user=request.user, start=days["start"], end=days["end"])
+        return Response(RecoveredSerializer([vars(r) for r in rows], many=True).data)

@@ -23,6 +23,22 @@ urlpatterns = [
         api.SampleCustodyAPI.as_view(),
         name="api-sample-custody",
     ),
+    path("compensations/", api.CompensationListAPI.as_view(), name="api-compensation-list"),
+    path(
+        "compensations/money-recovered/",
+        api.MoneyRecoveredAPI.as_view(),
+        name="api-money-recovered",
+    ),
+    path(
+        "compensations/<arb_id:pk>/payments/",
+        api.PaymentAPI.as_view(),
+        name="api-compensation-payments",
+    ),
+    path(
+        "compensations/<arb_id:pk>/confirm-receipt/",
+        api.ReceiptConfirmAPI.as_view(),
+        name="api-compensation-confirm",
+    ),
     path(
         "compensation/statutory/",
         api.StatutoryCompensationAPI.as_view(),

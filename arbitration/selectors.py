@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
-from arbitration.models import Inspection, Lab
+from arbitration.models import Compensation, Inspection, Lab
 from arbitration.models.labs import category_ancestor_paths
 from complaints.models import Case
 from core.models import Event, ProductCategory
@@ -87,3 +87,19 @@ def money_recovered(*, user: Any, start: dt.date, end: dt.date) -> list[Recovere
         )
         for row in rows
     ]
+
+
+def compensations_visible_to(*, user: Any) -> QuerySet[Compensation]:
+    """Staff see the compensations of their offices; a consumer sees those of
+    their own cases; nobody else sees any."""
+    qs = Compensation.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if getattr(user, "staff_profile", None) is None and not office_scope(user).everything:
+        return qs.filter(case__consumer=user)
+    if not user.has_perm("complaints.view_case"):
+        return qs.none()
+    scope = office_scope(user)
+    if scope.everything:
+        return qs
+    return qs.filter(office_id__in=scope.office_ids or ())

@@ -9,7 +9,18 @@ from rest_framework import serializers
 
 from arbitration import lifecycle
 from arbitration.compensation import rules
-from arbitration.models import CustodyEntry, Inspection, InspectionItem, Lab, Party, Sample
+from arbitration.models import (
+    Compensation,
+    CustodyEntry,
+    Inspection,
+    InspectionItem,
+    ItemKind,
+    Lab,
+    Party,
+    PayerKind,
+    Payment,
+    Sample,
+)
 from core.models import Clock
 
 
@@ -156,3 +167,60 @@ class SuggestionSerializer(serializers.Serializer):
     floor = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     floor_applied = serializers.BooleanField()
     exempt = serializers.BooleanField()
+
+
+class CompensationItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ItemKind.choices)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    basis = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=120,
+        help_text="statute, as the calculator cites it",
+    )
+
+
+class CompensationInputSerializer(serializers.Serializer):
+    case = serializers.IntegerField(min_value=1)
+    payer_kind = serializers.ChoiceField(choices=PayerKind.choices)
+    payer_name = serializers.CharField(max_length=200)
+    insurer_policy_no = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    items = CompensationItemSerializer(many=True)
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    paid_on = serializers.DateField()
+    method = serializers.CharField(max_length=60)
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "amount", "paid_on", "method", "reference"]
+
+
+class CompensationSerializer(serializers.ModelSerializer):
+    items = CompensationItemSerializer(many=True, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+    clocks = InspectionClockSerializer(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Compensation
+        fields = [
+            "id", "case", "status", "status_label", "payer_kind", "payer_name",
+            "insurer_policy_no", "total", "paid", "items", "payments", "clocks",
+            "confirmed_at", "version",
+        ]  # fmt: skip
+
+
+class RecoveredSerializer(serializers.Serializer):
+    office_id = serializers.IntegerField()
+    office = serializers.CharField()
+    cases = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=16, decimal_places=2)

@@ -1,3 +1,11 @@
+from arbitration.models.compensation import (
+    Compensation,
+    CompensationItem,
+    CompensationStatus,
+    ItemKind,
+    PayerKind,
+    Payment,
+)
 from arbitration.models.inspections import (
     CustodyEntry,
     FeePayer,
@@ -10,12 +18,18 @@ from arbitration.models.inspections import (
 from arbitration.models.labs import Lab
 
 __all__ = [
+    "Compensation",
+    "CompensationItem",
+    "CompensationStatus",
     "CustodyEntry",
     "FeePayer",
     "Inspection",
     "InspectionItem",
+    "ItemKind",
     "Lab",
     "Party",
+    "PayerKind",
+    "Payment",
     "QualityBasis",
     "Sample",
 ]

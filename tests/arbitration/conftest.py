@@ -38,8 +38,9 @@ MakeCase = Callable[..., Case]
 def mediating_case(handler: Any, mediator: Any) -> Iterator[MakeCase]:
     def make(*, on: dt.date | None = None, **overrides: Any) -> Case:
         day = on or dt.date.today()
+        filer = overrides.pop("filed_by", handler)
         with at(day):
-            result = intake_create(data=make_intake_data(**overrides), actor=handler)
+            result = intake_create(data=make_intake_data(**overrides), actor=filer)
             case = result.cases[0]
             case_transition(case_id=case.pk, name="accept", actor=handler)
             case_transition(
