@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from supervisors.lifecycle import REPORT_TRANSITIONS, SUPERVISOR_TRANSITIONS
@@ -75,9 +76,14 @@ class TrainingInputSerializer(serializers.Serializer[Any]):
 
 
 class PhotoSerializer(serializers.ModelSerializer[ReportPhoto]):
+    url = serializers.SerializerMethodField()
+
     class Meta:
         model = ReportPhoto
-        fields = ["id", "file", "width", "height", "size"]
+        fields = ["id", "url", "width", "height", "size"]
+
+    def get_url(self, obj: ReportPhoto) -> str:
+        return reverse("supervisors:report-photo", args=[obj.report_id, obj.pk])
 
 
 class ReportInputSerializer(serializers.Serializer[Any]):

@@ -9,6 +9,11 @@ urlpatterns = [
     path("supervisors/me/", views.me, name="me"),
     path("supervisors/reports/new/", views.report_new, name="report-new"),
     path("supervisors/reports/<case_id:pk>/", views.report_detail, name="report-detail"),
+    path(
+        "supervisors/reports/<case_id:pk>/photos/<case_id:photo_id>/",
+        views.report_photo,
+        name="report-photo",
+    ),
     path("supervisors/office/", views.office, name="office"),
     path(
         "supervisors/office/<case_id:pk>/<slug:name>/",

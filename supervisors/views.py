@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from supervisors.lifecycle import (
     ReportStatus,
     SupervisorStatus,
 )
-from supervisors.models import Supervisor
+from supervisors.models import ReportPhoto, Supervisor
 from supervisors.models.reports import Finding
 from supervisors.selectors import (
     points_total,
@@ -207,6 +207,29 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supervisors/report_detail.html",
         {"report": report, "actions": _actions(request, report), "errors": errors},
     )
+
+
+@login_required
+def report_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
+    """A report's photo, to those who may see the report. The stored file
+    is an image re-encoded from its pixels (supervisors/photos.py); it is
+    still served sandboxed and never sniffed."""
+    report = reports_visible_to(user=request.user).filter(pk=pk).first()
+    photo = ReportPhoto.objects.filter(pk=photo_id, report=report).first() if report else None
+    if photo is None or not photo.file:
+        raise Http404
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = str(photo.file.name)
+    response = FileResponse(
+        handle, content_type="image/png" if name.endswith(".png") else "image/jpeg"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _office_staff(request: HttpRequest) -> None:

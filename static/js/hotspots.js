@@ -159,6 +159,13 @@
     return [key.slice(0, first), key.slice(first + 1, second), key.slice(second + 1)];
   }
 
+  // The label the filter form shows for a code (sources, problem types).
+  function optionLabel(name, value) {
+    const option = Array.from(form.querySelectorAll(`select[name=${name}] option`))
+      .find((o) => o.value === value);
+    return option ? option.textContent : value;
+  }
+
   async function drill(key) {
     const query = new URLSearchParams(lastParams);
     query.delete("include");
@@ -176,7 +183,8 @@
       if (c.url) code.append(text("a", c.tracking_code, { href: c.url }));
       else code.textContent = c.tracking_code;
       row.append(code, text("td", c.received_at.slice(0, 10)), text("td", c.status),
-        text("td", c.source), text("td", c.problem_type), text("td", c.seller_name), text("td", c.brand));
+        text("td", optionLabel("source", c.source)), text("td", optionLabel("problem_type", c.problem_type)),
+        text("td", c.seller_name), text("td", c.brand));
       tbody.append(row);
     }
     section.hidden = false;

@@ -106,3 +106,21 @@ def test_the_admin_pages_show_masked_supervisors_and_spot_checks() -> None:
         page = client.get(url)
         assert page.status_code == 200, url
         assert supervisor.id_number not in page.content.decode()
+
+
+def test_a_photo_is_served_only_to_who_may_see_its_report() -> None:
+    reviewer = make_reviewer()
+    alice, bob = make_supervisor(reviewer=reviewer), make_supervisor(reviewer=reviewer)
+    client_for(alice.user).post(
+        reverse("supervisors:report-new"),
+        {**report_payload(observed_at="2026-11-30T10:15"), "photos": [upload(jpeg_bytes())]},
+    )
+    report = SupervisorReport.objects.get(supervisor=alice)
+    photo = report.photos.get()
+    url = reverse("supervisors:report-photo", args=[report.pk, photo.pk])
+    for user in (alice.user, reviewer):
+        answer = client_for(user).get(url)
+        assert answer.status_code == 200 and answer["Content-Type"] == "image/jpeg"
+        assert answer["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(answer.streaming_content)[:2] == b"\xff\xd8"  # type: ignore[attr-defined]
+    assert client_for(bob.user).get(url).status_code == 404
