@@ -14,12 +14,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from complaints.models import Case, Evidence, Notice
 from complaints.services import case_notice_record, intake_create
 from core.models import Clock, Event, Office, OutboxEntry
 from core.roles import ADMIN_APPS, Role
 from search.hotspots.models import HotspotAlert
+from supervisors.models import Supervisor, SupervisorReport
+from supervisors.services import report_file, supervisor_apply, supervisor_transition
+from supervisors.services.registry import ApplicationData
+from supervisors.services.reports import ReportData
 from tests.cases.factories import make_consumer, make_intake_data, make_staff, valid_id_number
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -59,6 +64,10 @@ class OfficeWorld:
     evidence: Evidence
     notice: Notice
     alert: HotspotAlert
+    #: The office's appointed quality supervisor (the supervisor role's
+    #: user) and a report they filed.
+    supervisor: Supervisor
+    report: SupervisorReport
     #: As stored (E.164), the form the admin's exact search takes.
     phone: str
     id_number: str
@@ -84,6 +93,17 @@ class OfficeWorld:
         case = Case.objects.get(pk=self.case.pk)
         return f"{self.region}|{case.category.code}|{case.seller_key}"
 
+    @property
+    def report_cell(self) -> str:
+        """The hotspot cell of the supervisor's report, as its search
+        document names it."""
+        from core import documents as registry
+
+        doc_type = registry.get("supervisors.supervisorreport")
+        assert doc_type is not None
+        docs, _errors = doc_type.build([self.report.pk])
+        return str(docs[0]["cell_county_category_seller"])
+
     def clock(self) -> Clock:
         return Clock.objects.filter(owner_id=self.case.pk).order_by("pk").first()  # type: ignore[return-value]
 
@@ -94,7 +114,7 @@ class OfficeWorld:
         return OutboxEntry.objects.filter(object_id=self.case.pk).order_by("pk").first()
 
 
-def _principal(name: str, office: Office, city: str) -> Any:
+def _principal(name: str, office: Office, city: str, users: dict[str, Any]) -> Any:
     username = f"{city}-{name}"
     if name == "anonymous":
         return None
@@ -102,6 +122,9 @@ def _principal(name: str, office: Office, city: str) -> Any:
         return make_consumer(username=username)
     if name == "superuser":
         return get_user_model().objects.create_superuser(username, password=None)
+    if name == Role.SUPERVISOR:
+        # A quality supervisor is a member of the public the office appointed.
+        return make_consumer(username=username)
     if name in (role.value for role in Role):
         # Seeded staff can all open the admin (seed_demo sets is_staff).
         return make_staff(Role(name), office, username=username, is_staff=True)
@@ -119,11 +142,67 @@ def _principal(name: str, office: Office, city: str) -> Any:
     return user
 
 
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 30, 30)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def _supervision(
+    users: dict[str, Any], office: Office, region: str, label: str, token: str, serial: int
+) -> tuple[Supervisor, SupervisorReport, dict[str, str]]:
+    """The supervisor role's user applies, the office's handler appoints them,
+    and they file a report."""
+    text = {
+        "name": f"{label}监督员{token}",
+        "phone": f"15{serial}{token}00"[:11],
+        "id_number": valid_id_number(serial=serial * 7 + 1),
+        "seller": f"{label}探针烟酒店{token}",
+        "seen": f"{label}探针所见{token}",
+    }
+    user = users[Role.SUPERVISOR]
+    applied = supervisor_apply(
+        data=ApplicationData(
+            name=text["name"],
+            phone=text["phone"],
+            id_number=text["id_number"],
+            office=office.pk,
+            region=region,
+            categories=["food-liquor"],
+        ),
+        actor=user,
+    )
+    supervisor = supervisor_transition(
+        supervisor_id=applied.pk, action="appoint", actor=users[Role.CASE_HANDLER]
+    )
+    user.refresh_from_db()
+    report = report_file(
+        data=ReportData(
+            finding="fake_brand",
+            category="food-liquor",
+            seller_name=text["seller"],
+            seller_region=region,
+            observed_at=timezone.now(),
+            description=f"货架上的酒是假的，{text['seen']}。",
+        ),
+        photos=[SimpleUploadedFile("shelf.jpg", _jpeg(), content_type="image/jpeg")],
+        actor=get_user_model().objects.get(pk=user.pk),
+    )
+    return supervisor, report, text
+
+
 def build_office(city: str, serial: int) -> OfficeWorld:
     office_code, region, label = CITIES[city]
     office = Office.objects.get(code=office_code)
-    users = {name: _principal(name, office, city) for name in PRINCIPALS}
-    token = secrets.token_hex(3).upper()
+    users: dict[str, Any] = {}
+    for name in PRINCIPALS:
+        users[name] = _principal(name, office, city, users)
+    # Digits only: keys derived from names (sellers, brands) are lowercased.
+    token = f"{secrets.randbelow(10**6):06d}"
     business = f"{label}探针商行{token}"
     word = f"{label}探针词{token}"
     local_phone = f"13{serial}{secrets.randbelow(10**8):08d}"
@@ -171,6 +250,7 @@ def build_office(city: str, serial: int) -> OfficeWorld:
         office=case.office,
     )
     evidence = Evidence.objects.get(case=case)
+    supervisor, report, supervision = _supervision(users, office, region, label, token, serial)
     world = OfficeWorld(
         name=city,
         office=office,
@@ -181,6 +261,8 @@ def build_office(city: str, serial: int) -> OfficeWorld:
         evidence=evidence,
         notice=notice,
         alert=alert,
+        supervisor=supervisor,
+        report=report,
         phone=f"+86{local_phone}",
         id_number=id_number,
         business_prefix=business[:6],
@@ -199,6 +281,7 @@ def build_office(city: str, serial: int) -> OfficeWorld:
         id_number,
         f"EVIDENCE-{city}-{token}",
         evidence.original_name,
+        *supervision.values(),
     }
     return world
 
@@ -207,17 +290,23 @@ def build_world() -> dict[str, OfficeWorld]:
     return {city: build_office(city, serial) for serial, city in enumerate(CITIES, start=5)}
 
 
-def index_world(world: dict[str, OfficeWorld], prefix: str) -> Any:
-    """Every case of the world in a search index of its own."""
+def index_world(prefix: str) -> list[Any]:
+    """Every row of every search document type (cases, supervisors'
+    reports, spot checks) in indices of their own; the views to drop after."""
+    from core import documents as registry
     from search.backends import get_backend
-    from search.documents import build_case_documents
 
     backend = get_backend(prefix=prefix)
-    backend.drop()
-    backend.ensure_index()
-    docs, errors = build_case_documents(sorted(Case.objects.values_list("pk", flat=True)))
-    assert not errors, errors
-    result = backend.index_documents(docs)
-    assert result.failed == 0, result.errors
-    backend.refresh()
-    return backend
+    views = []
+    for doc_type in registry.registered():
+        view = backend.for_type(doc_type)
+        view.drop()
+        view.ensure_index()
+        ids = sorted(doc_type.rows().values_list("pk", flat=True))
+        docs, errors = doc_type.build(ids)
+        assert not errors, errors
+        result = view.index_documents(docs)
+        assert result.failed == 0, result.errors
+        view.refresh()
+        views.append(view)
+    return views
