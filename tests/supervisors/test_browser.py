@@ -26,6 +26,7 @@ from supervisors.models import Supervisor, SupervisorReport
 from supervisors.services import SpotCheckRow, report_file, report_transition, spotcheck_upsert
 from supervisors.services.reports import ReportData
 from tests.cases.factories import make_intake_data, make_staff, mobile
+from tests.console.test_browser import orm
 from tests.supervisors.factories import jpeg_bytes, make_reviewer, make_supervisor
 
 pytestmark = [
@@ -138,7 +139,7 @@ def test_a_report_from_the_phone_to_the_report_case_and_the_hotspot(
     phone.wait_for_url("**/supervisors/reports/*/", timeout=WAIT_MS)
     assert "已提交" in phone.inner_text("main")
     phone.screenshot(path=str(shots / "supervisor-report-phone.png"), full_page=True)
-    report = SupervisorReport.objects.get(supervisor=world["supervisor"])
+    report = orm(lambda: SupervisorReport.objects.get(supervisor=world["supervisor"]))
     assert report.latitude is not None  # from the photo
 
     office = _context(
@@ -150,13 +151,13 @@ def test_a_report_from_the_phone_to_the_report_case_and_the_hotspot(
     office.click("button:has-text('核实属实')")
     office.wait_for_selector("text=已核实", timeout=WAIT_MS)
     office.screenshot(path=str(shots / "supervisor-report-review.png"), full_page=True)
-    report.refresh_from_db(fields=["case"])
+    report = orm(lambda: SupervisorReport.objects.select_related("case").get(pk=report.pk))
     assert report.case is not None and report.case.tracking_code in office.inner_text("main")
     office.click(f"a:has-text('{report.case.tracking_code}')")
     office.wait_for_url(f"**/console/cases/{report.case.pk}/", timeout=WAIT_MS)
     office.screenshot(path=str(shots / "supervisor-report-case.png"), full_page=True)
 
-    assert drain_outbox() > 0
+    assert orm(drain_outbox) > 0
     for view in [get_backend().for_type(t) for t in documents.registered()]:
         view.refresh()
     officer = _context(
@@ -179,4 +180,4 @@ def test_a_report_from_the_phone_to_the_report_case_and_the_hotspot(
     assert {"投诉", "社会质量监督员", "监督抽查"} <= sources
     assert "spot_check" not in drill
     officer.screenshot(path=str(shots / "hotspot-signals.png"), full_page=True)
-    assert Supervisor.objects.count() == 2
+    assert orm(lambda: Supervisor.objects.count()) == 2
