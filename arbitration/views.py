@@ -18,10 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arbitration import lifecycle
-from arbitration.lifecycle import Status, Transition
+from arbitration.lifecycle import PERM_APPLY, InspectionKind, Status, Transition
 from arbitration.models import FeePayer, Inspection, Lab, Party
 from arbitration.selectors import inspections_visible_to, labs_covering
-from arbitration.services import inspection_available_transitions, inspection_transition
+from arbitration.services import (
+    inspection_apply,
+    inspection_available_transitions,
+    inspection_transition,
+)
+from complaints.selectors import cases_visible_to
 from complaints.services import StaleVersionError, TransitionNotAllowedError
 from core.models import Ground
 
@@ -123,20 +128,79 @@ def _visible(request: HttpRequest, pk: int) -> Inspection:
     return inspection
 
 
+class ApplyForm(forms.Form):
+    tracking_code = forms.CharField(label=_("tracking code of the complaint"), max_length=20)
+    kind = forms.ChoiceField(label=_("kind"), choices=InspectionKind.choices)
+    applicant = forms.ChoiceField(label=_("applicant"), choices=Party.choices)
+    subject = forms.CharField(
+        label=_("product and dispute"), max_length=500, widget=forms.Textarea({"rows": 2})
+    )
+
+
 @login_required
 @require_GET
 def inspection_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(request)
+
+
+def _render_list(
+    request: HttpRequest, *, form: ApplyForm | None = None, status_code: int = 200
+) -> HttpResponse:
     _require_staff(request)
     qs = inspections_visible_to(user=request.user).select_related("case", "lab", "office")
     status = request.GET.get("status", "")
     if status in Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    may_apply = request.user.has_perm(PERM_APPLY)
     return render(
         request,
         "arbitration/console/inspection_list.html",
-        {"page": page, "statuses": Status.choices, "status": status},
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "status": status,
+            "apply_form": (form or ApplyForm()) if may_apply else None,
+        },
+        status=status_code,
     )
+
+
+@login_required
+@require_POST
+def inspection_apply_view(request: HttpRequest) -> HttpResponse:
+    """A mediator records a party's application; the complaint's mediation
+    clock pauses until the inspection or appraisal ends."""
+    _require_staff(request)
+    form = ApplyForm(request.POST)
+    if not form.is_valid():
+        return _render_list(request, form=form, status_code=400)
+    case = (
+        cases_visible_to(user=request.user)
+        .filter(tracking_code=form.cleaned_data["tracking_code"].strip())
+        .first()
+    )
+    if case is None:
+        form.add_error("tracking_code", _("No complaint of your offices has this tracking code."))
+        return _render_list(request, form=form, status_code=400)
+    try:
+        inspection = inspection_apply(
+            case_id=case.pk,
+            kind=form.cleaned_data["kind"],
+            applicant=form.cleaned_data["applicant"],
+            subject=form.cleaned_data["subject"],
+            actor=request.user,
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not take this action."))
+        return _render_list(request, form=form, status_code=403)
+    except ValidationError as exc:
+        for field, errs in _error_dict(exc).items():
+            for err in errs:
+                form.add_error(field if field in form.fields else None, err)
+        return _render_list(request, form=form, status_code=400)
+    messages.success(request, _("Application recorded; mediation is paused."))
+    return redirect("arbitration:inspection-detail", pk=inspection.pk)
 
 
 def _events(inspection: Inspection) -> list[Any]:

@@ -13,6 +13,7 @@ from django.test import Client
 
 from arbitration.models import Inspection
 from arbitration.services import inspection_apply
+from complaints.models import Case
 from core.roles import Role
 from tests.arbitration.conftest import MakeCase
 from tests.arbitration.helpers import make_lab
@@ -100,3 +101,46 @@ def test_another_offices_inspection_is_a_404(inspection: Inspection) -> None:
     url = f"/console/inspections/{inspection.pk}/transitions/accept/"
     assert other.post(url, {}).status_code == 404
     assert "暂无仲裁检验。" in other.get("/console/inspections/").content.decode()
+
+
+def test_a_mediator_records_an_application_from_the_list(
+    mediating_case: MakeCase, mediator: Any
+) -> None:
+    case = mediating_case()
+    client = browser(mediator)
+    page = client.get("/console/inspections/").content.decode()
+    assert "登记仲裁检验或鉴定申请" in page and 'href="/console/inspections/"' in page
+    bad = client.post("/console/inspections/apply/", {"tracking_code": "T-NONE", "kind": "x"})
+    assert bad.status_code == 400 and "errorlist" in bad.content.decode()
+    unknown = client.post(
+        "/console/inspections/apply/",
+        {"tracking_code": "T-NONE", "kind": "inspection", "applicant": "consumer", "subject": "x"},
+    )
+    assert unknown.status_code == 400
+    assert "您所在机关没有该查询码的投诉。" in unknown.content.decode()
+    response = client.post(
+        "/console/inspections/apply/",
+        {
+            "tracking_code": case.tracking_code,
+            "kind": "appraisal",
+            "applicant": "business",
+            "subject": "电池鼓包原因",
+        },
+    )
+    assert response.status_code == 302
+    inspection = Inspection.objects.get(case=case)
+    assert (inspection.kind, inspection.applicant) == ("appraisal", "business")
+    assert Case.objects.get(pk=case.pk).status == "inspection_pending"
+    again = client.post(
+        "/console/inspections/apply/",
+        {"tracking_code": case.tracking_code, "kind": "inspection", "applicant": "consumer",
+         "subject": "再次申请"},
+    )  # fmt: skip
+    assert again.status_code == 302  # a second one while the case is paused
+    other = browser(make_staff(Role.MEDIATOR, office_for("430202")))
+    refused = other.post(
+        "/console/inspections/apply/",
+        {"tracking_code": case.tracking_code, "kind": "inspection", "applicant": "consumer",
+         "subject": "探针"},
+    )  # fmt: skip
+    assert refused.status_code == 400
