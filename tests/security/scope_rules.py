@@ -774,3 +774,19 @@ ROUTE_RULES.update(
         ),
     }
 )
+
+ROUTE_RULES["arbitration:inspection-apply"] = Rule(
+    Scope.OFFICE,
+    (
+        Probe(
+            "post",
+            data=lambda w: {
+                "tracking_code": w.case.tracking_code,
+                "kind": "inspection",
+                "applicant": "consumer",
+                "subject": "探针",
+            },
+        ),
+    ),
+    refused=True,
+)
