@@ -18,9 +18,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from search.backends import engine_errors, get_backend
+from search.backends import engine_errors
 from search.params import SearchParamsSerializer, search_scope
-from search.selectors import EXPORT_COLUMNS, export_row, facet_labels, page_payload
+from search.selectors import (
+    EXPORT_COLUMNS,
+    export_row,
+    facet_labels,
+    page_payload,
+    search_backend,
+)
 from search.serializers import SearchPageSerializer
 
 PERM_SEARCH = "complaints.view_hotspots"
@@ -62,7 +68,7 @@ class CaseSearchAPI(APIView):
         params = SearchParamsSerializer.from_query_dict(request.query_params)
         params.is_valid(raise_exception=True)
         try:
-            page = get_backend().search(params.to_query(scope_region=search_scope(request.user)))
+            page = search_backend().search(params.to_query(scope_region=search_scope(request.user)))
         except engine_errors():
             return _unavailable()
         payload = page_payload(page)
@@ -105,7 +111,7 @@ class CaseExportAPI(APIView):
             search_after=None,
             scope_region=search_scope(request.user),
         )
-        backend = get_backend()
+        backend = search_backend()
         cap = export_max_rows()
         try:
             total = backend.search(query).total

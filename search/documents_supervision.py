@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 SUPERVISOR_SOURCE = "supervisor"
 SPOT_CHECK_SOURCE = "spot_check"
 SPOT_CHECK_KIND = "spot_check"
+#: Not "report": a report case (举报) already has that kind.
+SUPERVISOR_REPORT_KIND = "supervisor_report"
 #: What a non-conforming result is, as a problem type.
 SPOT_CHECK_PROBLEM = "substandard"
 
@@ -123,7 +125,7 @@ def report_document(report: SupervisorReport) -> dict[str, Any]:
     )
     return {
         "id": report.pk,
-        "kind": "report",
+        "kind": SUPERVISOR_REPORT_KIND,
         "source": SUPERVISOR_SOURCE,
         "status": report.status,
         "tracking_code": None,

@@ -14,6 +14,9 @@ from core.models import ProblemType, ProductCategory, Region
 from core.scope import office_scope
 from search.backends.base import Cursor, SearchQuery
 from search.documents import SOURCES
+from search.selectors import SIGNAL_KIND_LABELS
+from supervisors.lifecycle import ReportStatus
+from supervisors.models import SpotCheckResult
 
 MAX_PAGE_SIZE = 100
 MULTI_FIELDS = (
@@ -55,10 +58,14 @@ class SearchParamsSerializer(serializers.Serializer[Any]):
         child=serializers.ChoiceField(choices=list(SOURCES)), required=False
     )
     status = serializers.ListField(
-        child=serializers.ChoiceField(choices=Status.choices), required=False
+        child=serializers.ChoiceField(
+            choices=[*Status.choices, *ReportStatus.choices, *SpotCheckResult.choices]
+        ),
+        required=False,
     )
     kind = serializers.ListField(
-        child=serializers.ChoiceField(choices=CaseKind.choices), required=False
+        child=serializers.ChoiceField(choices=[*CaseKind.choices, *SIGNAL_KIND_LABELS.items()]),
+        required=False,
     )
     counterfeit = serializers.BooleanField(required=False, allow_null=True, default=None)
     received_from = serializers.DateField(required=False)

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import CaseKind, Status
 from core.models import ProblemType, ProductCategory, Region
-from search.backends.base import Hit, SearchPage
+from search.backends import get_backend
+from search.backends.base import Hit, SearchBackend, SearchPage
+from search.documents_supervision import SPOT_CHECK_KIND, SUPERVISOR_REPORT_KIND
+from supervisors.lifecycle import ReportStatus
+from supervisors.models import SpotCheckResult
 
 SOURCE_LABELS = {
     "complaint": _("complaint"),
@@ -24,12 +29,69 @@ SOURCE_LABELS = {
 }
 
 
+#: Kinds of the documents beside cases (search/documents_supervision.py).
+SIGNAL_KIND_LABELS = {
+    SUPERVISOR_REPORT_KIND: _("supervisor's report"),
+    SPOT_CHECK_KIND: _("supervision spot-check"),
+}
+
+#: The page each signal document opens on, by document kind.
+SIGNAL_PAGES = {
+    SUPERVISOR_REPORT_KIND: "supervisors:report-detail",
+    SPOT_CHECK_KIND: "admin:supervisors_spotcheck_change",
+}
+
+
+def status_labels() -> dict[str, str]:
+    """Every status a search document can carry (a case's, a supervisor's
+    report's review, a spot-check's result) -> its label. The codes do not
+    overlap, so one map serves all document kinds."""
+    return {
+        k: str(v)
+        for choices in (Status.choices, ReportStatus.choices, SpotCheckResult.choices)
+        for k, v in choices
+    }
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        **{k: str(v) for k, v in CaseKind.choices},
+        **{k: str(v) for k, v in SIGNAL_KIND_LABELS.items()},
+    }
+
+
+def search_backend(backend: SearchBackend | None = None) -> SearchBackend:
+    """The engine reading cases together with every registered signal
+    document type (supervisors' reports, spot-checks), as hotspots do."""
+    from search.hotspots.engine import signal_types
+
+    return (backend or get_backend()).with_signals(signal_types())
+
+
+def hit_code_url(hit: Hit, source_labels: dict[str, str]) -> tuple[str, str]:
+    """(what to show for the code, url) of a hit: a case's tracking code and
+    page, or a report's / spot-check's source label with its number and the
+    page it opens on."""
+    doc = hit.source
+    if doc.get("tracking_code"):
+        try:
+            return str(doc["tracking_code"]), reverse("complaints:case-detail", args=[hit.id])
+        except NoReverseMatch:
+            return str(doc["tracking_code"]), ""
+    source = str(doc.get("source") or "")
+    label = f"{source_labels.get(source, source)} #{hit.id}"
+    try:
+        return label, reverse(SIGNAL_PAGES[str(doc.get("kind"))], args=[hit.id])
+    except (KeyError, NoReverseMatch):
+        return label, ""
+
+
 def facet_labels() -> dict[str, dict[str, str]]:
     """facet -> key -> label in the current language."""
     return {
         "source": {k: str(v) for k, v in SOURCE_LABELS.items()},
-        "status": {k: str(v) for k, v in Status.choices},
-        "kind": {k: str(v) for k, v in CaseKind.choices},
+        "status": status_labels(),
+        "kind": kind_labels(),
         "problem_type": {p.code: p.display_name for p in ProblemType.objects.all()},
         "category": {c.code: c.display_name for c in ProductCategory.objects.all()},
         "region": {r.code: r.display_name for r in Region.objects.exclude(level="county")},
@@ -47,10 +109,13 @@ def hit_row(hit: Hit, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
     doc = hit.source
     county = doc.get("region_county") or ""
     city = doc.get("region_city") or ""
+    code, url = hit_code_url(hit, labels["source"])
     return {
         "id": hit.id,
-        "tracking_code": doc["tracking_code"],
+        "tracking_code": code,
+        "url": url,
         "kind": doc["kind"],
+        "kind_label": labels["kind"].get(doc["kind"], doc["kind"]),
         "source": doc["source"],
         "source_label": labels["source"].get(doc["source"], doc["source"]),
         "status": doc["status"],
@@ -99,7 +164,7 @@ def page_payload(page: SearchPage) -> dict[str, Any]:
 
 EXPORT_COLUMNS = (
     ("tracking_code", _("tracking code")),
-    ("kind", _("kind")),
+    ("kind_label", _("kind")),
     ("source_label", _("source")),
     ("status_label", _("status")),
     ("received_local", _("received at")),

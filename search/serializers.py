@@ -9,8 +9,12 @@ from rest_framework import serializers
 
 class SearchHitSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
+    #: A case's tracking code, or a report's / spot-check's source and number.
     tracking_code = serializers.CharField()
+    #: The page the hit opens on (case, supervisor's report, spot-check).
+    url = serializers.CharField()
     kind = serializers.CharField()
+    kind_label = serializers.CharField()
     # DRF moves declared fields off the class; mypy sees Field.source.
     source = serializers.CharField()  # type: ignore[assignment]
     source_label = serializers.CharField()

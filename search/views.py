@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from search.api import PERM_SEARCH
-from search.backends import engine_errors, get_backend
+from search.backends import engine_errors
 from search.backends.base import FACET_FIELDS
 from search.params import SearchParamsSerializer, search_scope
-from search.selectors import page_payload
+from search.selectors import page_payload, search_backend
 
 FACET_ORDER = ("source", "kind", "status", "problem_type", "category", "region", "brand", "seller")
 
@@ -38,7 +38,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"params": request.GET, "errors": {}, "page": None}
     if params.is_valid():
         try:
-            page = get_backend().search(params.to_query(scope_region=search_scope(request.user)))
+            page = search_backend().search(params.to_query(scope_region=search_scope(request.user)))
         except engine_errors():
             context["unavailable"] = True
         else:

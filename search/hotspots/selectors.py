@@ -7,8 +7,6 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
-
 from search.backends import get_backend
 from search.backends.base import SearchBackend, SearchQuery
 from search.hotspots.engine import HotspotData, to_search_query
@@ -23,6 +21,7 @@ from search.hotspots.scoring import (
     spreads,
     surges,
 )
+from search.selectors import SOURCE_LABELS, hit_code_url
 
 #: Cells drawn as their own line in the trend chart.
 TREND_TOP_CELLS = 5
@@ -166,36 +165,6 @@ class CaseRow:
     url: str
 
 
-def _case_url(pk: int) -> str:
-    try:
-        return reverse("complaints:case-detail", args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
-#: Signals that are not cases (search/documents_supervision.py): the page
-#: each opens on, by document kind.
-SIGNAL_PAGES = {
-    "report": "supervisors:report-detail",
-    "spot_check": "admin:supervisors_spotcheck_change",
-}
-
-
-def _signal_row(hit: Any) -> tuple[str, str]:
-    """(what to show for the code, url) of a hit: a case's tracking code,
-    or the source's label and id of a supervisor's report or spot-check."""
-    doc = hit.source
-    if doc.get("tracking_code"):
-        return str(doc["tracking_code"]), _case_url(hit.id)
-    from search.selectors import SOURCE_LABELS
-
-    label = f"{SOURCE_LABELS.get(doc.get('source', ''), doc.get('source', ''))} #{hit.id}"
-    try:
-        return label, reverse(SIGNAL_PAGES[str(doc.get("kind"))], args=[hit.id])
-    except (KeyError, NoReverseMatch):
-        return label, ""
-
-
 def cell_cases(
     query: HotspotQuery, *, cell: str, size: int = 50, backend: SearchBackend | None = None
 ) -> list[CaseRow]:
@@ -203,9 +172,10 @@ def cell_cases(
     supervisors' reports and spot-checks (the index holds no personal data,
     so neither does this list)."""
     page = _data(backend).backend.search(cell_search_query(query, cell, size=size))
+    sources = {k: str(v) for k, v in SOURCE_LABELS.items()}
     rows = []
     for hit in page.hits:
-        code, url = _signal_row(hit)
+        code, url = hit_code_url(hit, sources)
         rows.append(
             CaseRow(
                 id=hit.id,

@@ -16,7 +16,7 @@ from search.documents import SOURCES
 from search.hotspots.api import PERM_VIEW_HOTSPOTS
 from search.hotspots.params import Dimension, Level, Thresholds, local_today
 from search.hotspots.scoring import Pattern
-from search.selectors import SOURCE_LABELS
+from search.selectors import SOURCE_LABELS, status_labels
 
 LEVEL_LABELS = {
     Level.COUNTY: gettext_lazy("county"),
@@ -64,6 +64,9 @@ def hotspots_page(request: HttpRequest) -> HttpResponse:
                 "all": _("All signals"),
                 "failed": _("The hotspots could not be loaded."),
                 "patterns": {p.value: str(label) for p, label in PATTERN_LABELS.items()},
+                # The drill-down's status column: cases', reports' and
+                # spot-checks' states, shown by label.
+                "statuses": status_labels(),
             },
         },
     )

@@ -166,6 +166,11 @@
     return option ? option.textContent : value;
   }
 
+  // A status code the page has no label for shows nothing rather than a code.
+  function statusLabel(code) {
+    return (i18n.statuses || {})[code] || "";
+  }
+
   async function drill(key) {
     const query = new URLSearchParams(lastParams);
     query.delete("include");
@@ -182,7 +187,7 @@
       const code = document.createElement("td");
       if (c.url) code.append(text("a", c.tracking_code, { href: c.url }));
       else code.textContent = c.tracking_code;
-      row.append(code, text("td", c.received_at.slice(0, 10)), text("td", c.status),
+      row.append(code, text("td", c.received_at.slice(0, 10)), text("td", statusLabel(c.status)),
         text("td", optionLabel("source", c.source)), text("td", optionLabel("problem_type", c.problem_type)),
         text("td", c.seller_name), text("td", c.brand));
       tbody.append(row);

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from django.urls import reverse
 from complaints.management.commands.seed_demo import DEMO_USERS, SCENARIOS
 from complaints.models import Case
 from complaints.selectors import cases_visible_to
+from supervisors.lifecycle import ReportStatus
+from supervisors.models import SpotCheckResult
 
 pytestmark = [pytest.mark.sqlite_demo, pytest.mark.django_db]
 
@@ -197,6 +200,36 @@ def test_the_hotspot_page_shows_labels_not_codes(demo: Demo) -> None:
     client = logged_in(demo, "officer")
     page = client.get(reverse("hotspots:page")).content.decode()
     assert codes_shown(page, "demo-officer") == set()
+
+
+def test_the_hotspot_drill_down_shows_status_labels(demo: Demo) -> None:
+    """The drill-down's rows are drawn by the page's script from the cell
+    API; their status column shows the label the page carries for each
+    status (cases', supervisors' reports' and spot-checks' alike), never a
+    raw code."""
+    client = logged_in(demo, "officer")
+    page = client.get(reverse("hotspots:page")).content.decode()
+    i18n = re.search(r'<script id="hotspot-i18n" type="application/json">(.*?)</script>', page)
+    cases_api = re.search(r'data-cases-api="([^"]+)"', page)
+    assert i18n and cases_api
+    statuses = json.loads(i18n.group(1))["statuses"]
+    cells = client.get(
+        reverse("hotspots-api"), {"patterns_only": "false"}, HTTP_ACCEPT="application/json"
+    ).json()["cells"]
+    rows = [
+        row
+        for cell in cells
+        for row in client.get(
+            cases_api.group(1), {"cell": cell["key"], "patterns_only": "false"}
+        ).json()["cases"]
+    ]
+    assert rows
+    # The page can label a report's or spot-check's row too.
+    assert {*ReportStatus.values, *SpotCheckResult.values} <= set(statuses)
+    for row in rows:
+        label = statuses.get(row["status"], "")
+        assert label, row["status"]
+        assert codes_shown(f"<td>{label}</td>", "demo-officer") == set(), label
 
 
 def test_a_consumer_tracks_the_printed_case(demo: Demo) -> None:

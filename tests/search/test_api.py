@@ -4,6 +4,7 @@ facets, cursor and 400s, the capped masked CSV export, and the page."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
@@ -191,3 +192,105 @@ def test_an_unreachable_engine_answers_503(officer: Any) -> None:
     with override_settings(SEARCH_ENGINE="opensearch", SEARCH_URL="http://127.0.0.1:9"):
         assert api(officer).get(URL).status_code == 503
         assert api(officer).get(EXPORT).status_code == 503
+
+
+def test_reports_and_spot_checks_are_searched_within_the_office_scope(
+    engine: SearchBackend, seeded_docs: list[dict[str, Any]]
+) -> None:
+    """The API, the page and the export find supervisors' reports and
+    non-conforming spot-checks beside cases, each linking to its own page
+    with its kind labelled; another office's user does not see them; the
+    number of queries does not grow with the hits."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from search.documents_supervision import SPOT_CHECK_DOCUMENT, SUPERVISOR_REPORT_DOCUMENT
+    from supervisors.services import SpotCheckRow, report_file, spotcheck_upsert
+    from supervisors.services.reports import ReportData
+    from tests.supervisors.factories import make_supervisor
+
+    county, elsewhere = "430102", "430202"
+    category = next(d["category"] for d in seeded_docs)
+    word = "鼋鼍酒坊"
+    spot, _created = spotcheck_upsert(
+        row=SpotCheckRow(
+            product="白酒",
+            category=category,
+            brand="某牌",
+            model_batch="批次-接口",
+            producer=f"{word}有限公司",
+            seller="某某超市",
+            region=county,
+            items_tested="酒精度",
+            result="不合格",
+            non_conforming_items="酒精度",
+            published_on=(timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+        ),
+        actor=None,
+    )
+    report = report_file(
+        data=ReportData(
+            finding="fake_brand",
+            category=category,
+            seller_name="某某超市",
+            seller_region=county,
+            observed_at=timezone.now(),
+            description=f"{word}的假酒",
+        ),
+        actor=make_supervisor(region=county).user,
+    )
+    views = [
+        (engine.for_type(SPOT_CHECK_DOCUMENT), SPOT_CHECK_DOCUMENT, spot.pk),
+        (engine.for_type(SUPERVISOR_REPORT_DOCUMENT), SUPERVISOR_REPORT_DOCUMENT, report.pk),
+    ]
+    try:
+        for view, doc_type, pk in views:
+            view.ensure_index()
+            assert view.index_documents(doc_type.build([pk])[0]).failed == 0
+            view.refresh()
+
+        def office_user(region: str) -> Any:
+            user = make_staff(Role.CASE_HANDLER, office_for(region))
+            user.user_permissions.add(Permission.objects.get(codename="view_hotspots"))
+            return get_user_model().objects.get(pk=user.pk)
+
+        local = office_user(county)
+        body = api(local).get(URL, {"q": word}).json()
+        rows = {row["kind"]: row for row in body["results"]}
+        assert body["total"] == 2 and set(rows) == {"supervisor_report", "spot_check"}
+        assert rows["supervisor_report"]["url"] == f"/supervisors/reports/{report.pk}/"
+        assert rows["spot_check"]["url"] == f"/admin/supervisors/spotcheck/{spot.pk}/change/"
+        for row in rows.values():
+            assert row["kind_label"] != row["kind"] and row["status_label"] != row["status"]
+        assert {b["key"] for b in body["facets"]["source"]} == {"supervisor", "spot_check"}
+        assert all(b["label"] != b["key"] for b in body["facets"]["source"])
+        # A facet value of theirs is a valid filter.
+        narrowed = api(local).get(
+            URL, {"q": word, "kind": "spot_check", "status": "non_conforming"}
+        )
+        assert [row["id"] for row in narrowed.json()["results"]] == [spot.pk]
+
+        client = Client()
+        client.force_login(local)
+        html = client.get("/search/", {"q": word}).content.decode()
+        assert f'href="/supervisors/reports/{report.pk}/"' in html
+        assert f'href="/admin/supervisors/spotcheck/{spot.pk}/change/"' in html
+        exported = _csv(api(local).get(EXPORT, {"q": word}))
+        assert len(exported) == 3
+        kinds = {row[1] for row in exported[1:]}
+        assert kinds == {rows["supervisor_report"]["kind_label"], rows["spot_check"]["kind_label"]}
+
+        outsider = office_user(elsewhere)
+        assert api(outsider).get(URL, {"q": word}).json()["total"] == 0
+        assert len(_csv(api(outsider).get(EXPORT, {"q": word}))) == 1
+
+        def queries(params: dict[str, str]) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert api(local).get(URL, params).status_code == 200
+            return len(captured)
+
+        assert queries({"q": word}) == queries({"size": "50"})
+    finally:
+        for view, _doc_type, _pk in views:
+            view.drop()

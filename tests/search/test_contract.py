@@ -452,8 +452,111 @@ def test_spot_checks_and_supervisor_reports_are_hotspot_signals(
             for row in rows
         )
         assert len(rows) == after[doc[field]]
-        # The enforcement search itself still reads cases only.
-        assert engine.search(SearchQuery(source=("spot_check",))).total == 0
     finally:
         spots.drop()
         reports.drop()
+
+
+def test_the_search_finds_supervisor_reports_and_spot_checks(
+    engine: SearchBackend, seeded_docs: list[dict[str, Any]]
+) -> None:
+    """The enforcement search reads cases, supervisors' reports and
+    non-conforming spot-checks through the registry: a text matching one
+    report and one spot-check finds exactly those two on every engine, with
+    their source and kind in the facets, each hit linking to its own page,
+    within the searching office's region only."""
+    from search.documents_supervision import (
+        SPOT_CHECK_DOCUMENT,
+        SPOT_CHECK_KIND,
+        SUPERVISOR_REPORT_DOCUMENT,
+        SUPERVISOR_REPORT_KIND,
+    )
+    from search.selectors import facet_labels, hit_row, search_backend
+    from supervisors.services import SpotCheckRow, report_file, spotcheck_upsert
+    from supervisors.services.reports import ReportData
+    from tests.supervisors.factories import make_supervisor
+
+    today = timezone.localdate()
+    doc = next(d for d in seeded_docs if d["region_county"])
+    other_city = next(
+        d["region_city"] for d in seeded_docs if d["region_city"] != doc["region_city"]
+    )
+    # A word none of the seeded cases holds, in both signals' text.
+    word = "鼋鼍酒坊"
+    assert not any(word in (d.get("text") or "") for d in seeded_docs)
+    spot, _created = spotcheck_upsert(
+        row=SpotCheckRow(
+            product="白酒",
+            category=doc["category"],
+            brand="某牌",
+            model_batch="批次-契约",
+            producer=f"{word}有限公司",
+            seller=doc["seller_name"],
+            region=doc["region_county"],
+            items_tested="酒精度",
+            result="不合格",
+            non_conforming_items="酒精度",
+            published_on=(today - dt.timedelta(days=3)).isoformat(),
+        ),
+        actor=None,
+    )
+    report = report_file(
+        data=ReportData(
+            finding="fake_brand",
+            category=doc["category"],
+            seller_name=doc["seller_name"],
+            seller_region=doc["region_county"],
+            observed_at=timezone.now() - dt.timedelta(days=1),
+            description=f"货架上摆着{word}的假酒",
+        ),
+        actor=make_supervisor(region=doc["region_county"]).user,
+    )
+    views = [(engine.for_type(SPOT_CHECK_DOCUMENT), SPOT_CHECK_DOCUMENT, spot.pk)]
+    views.append(
+        (engine.for_type(SUPERVISOR_REPORT_DOCUMENT), SUPERVISOR_REPORT_DOCUMENT, report.pk)
+    )
+    try:
+        for view, doc_type, pk in views:
+            built, errors = doc_type.build([pk])
+            assert not errors and len(built) == 1
+            view.ensure_index()
+            assert view.index_documents(built).failed == 0
+            view.refresh()
+        backend = search_backend(engine)
+        page = backend.search(SearchQuery(text=word))
+        assert {(h.source["kind"], h.id) for h in page.hits} == {
+            (SPOT_CHECK_KIND, spot.pk),
+            (SUPERVISOR_REPORT_KIND, report.pk),
+        }
+        assert page.total == 2
+        assert [h.id for h in page.hits] == [report.pk, spot.pk]  # newest first
+        assert {(b.key, b.count) for b in page.facets["source"]} == {
+            ("spot_check", 1),
+            ("supervisor", 1),
+        }
+        assert {(b.key, b.count) for b in page.facets["kind"]} == {
+            (SPOT_CHECK_KIND, 1),
+            (SUPERVISOR_REPORT_KIND, 1),
+        }
+        labels = facet_labels()
+        rows = {row["kind"]: row for row in (hit_row(h, labels) for h in page.hits)}
+        assert rows[SUPERVISOR_REPORT_KIND]["url"].endswith(f"/supervisors/reports/{report.pk}/")
+        assert rows[SPOT_CHECK_KIND]["url"].endswith(f"/supervisors/spotcheck/{spot.pk}/change/")
+        for row in rows.values():
+            for key in ("kind", "status", "source"):
+                assert row[f"{key}_label"] and row[f"{key}_label"] != row[key]
+        # One facet value narrows to its own documents.
+        only = backend.search(SearchQuery(text=word, source=("spot_check",)))
+        assert [h.id for h in only.hits] == [spot.pk]
+        # The office scope applies to them as to cases.
+        assert backend.search(SearchQuery(text=word, scope_region=doc["region_city"])).total == 2
+        assert backend.search(SearchQuery(text=word, scope_region=other_city)).total == 0
+        # The export reads the same documents.
+        assert sorted(h.id for h in backend.scan(SearchQuery(text=word))) == sorted(
+            [spot.pk, report.pk]
+        )
+        # The case index alone does not hold them.
+        assert engine.search(SearchQuery(text=word)).total == 0
+    finally:
+        for view, _doc_type, _pk in views:
+            view.drop()

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from core.roles import Role
 from search.backends import SearchBackend, get_backend
+from search.selectors import status_labels
 from tests.cases.factories import make_staff
 from tests.search.test_hotspots import DOCS, END, query, reference_cells
 
@@ -89,6 +91,14 @@ def test_the_page_draws_the_cells_charts_and_drills_down(
     page.wait_for_selector("#hotspot-drill:not([hidden]) tbody tr", timeout=WAIT_MS)
     assert page.locator("#hotspot-drill tbody tr").count() == first.count
     assert page.locator("#hotspot-drill-cell").inner_text() == first.key
+    # The status column shows labels, never the documents' status codes.
+    shown = set(page.locator("#hotspot-drill tbody tr td:nth-child(3)").all_inner_texts())
+    labels = set()
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            labels |= set(status_labels().values())
+    assert shown and shown <= labels
+    assert not any("_" in text for text in shown)
     # and on to the enforcement search with the cell's filters
     href = page.get_attribute("#hotspot-drill-search", "href") or ""
     assert f"region={first.region}" in href and f"category={first.category}" in href
