@@ -31,6 +31,19 @@ def test_every_transition_of_the_model_is_drawn(postgres: None) -> None:
         assert f"    {t.source} --> {t.target}: {t.name} (" in text
 
 
+def test_the_supervisors_lifecycles_are_drawn_from_the_model(postgres: None) -> None:
+    """Every django-fsm transition of a supervisor's appointment and of a
+    supervisor's report appears in the document."""
+    from supervisors.models import Supervisor, SupervisorReport
+
+    text = statemachine_markdown()
+    for model in (Supervisor, SupervisorReport):
+        transitions = list(model._meta.get_field("status").get_all_transitions(model))
+        assert transitions
+        for t in transitions:
+            assert f"    {t.source} --> {t.target}: {t.name} (" in text
+
+
 def test_rule_set_tables_come_from_the_database(postgres: None) -> None:
     rule_set = RuleSet.objects.order_by("effective_from").last()
     assert rule_set is not None

@@ -2,8 +2,10 @@
 
 Writes docs/state-machine.md from the code and the database: the django-fsm
 transitions of Case.status as Mermaid state diagrams (complaint and report),
-each transition's permission, inputs and clock effects, and the rule sets
-with their clocks and grounds. A test keeps the committed file in step."""
+each transition's permission, inputs and clock effects, the rule sets with
+their clocks and grounds, and the lifecycles of a quality supervisor's
+appointment and of a supervisor's report (supervisors/lifecycle.py). A test
+keeps the committed file in step."""
 
 from __future__ import annotations
 
@@ -132,6 +134,76 @@ def _rule_sets() -> list[str]:
     return lines
 
 
+def _supervision_section(
+    transitions: tuple[Any, ...], choices: Any, initial: str, finals: tuple[str, ...]
+) -> list[str]:
+    """A diagram and a table of one supervisors' lifecycle, from its
+    declaration (the rows the django-fsm graph is built from)."""
+    labels = dict(choices.choices)
+    states = [initial]
+    for t in transitions:
+        for state in (*t.source, t.target):
+            if state not in states:
+                states.append(state)
+    lines = ["```mermaid", "stateDiagram-v2"]
+    lines += [f'    state "{labels[state]}" as {state}' for state in states]
+    lines.append(f"    [*] --> {initial}")
+    for t in transitions:
+        who = t.permission.split(".")[-1] if t.permission else "beat job"
+        lines += [f"    {source} --> {t.target}: {t.name} ({who})" for source in t.source]
+    lines += [f"    {state} --> [*]" for state in states if state in finals]
+    lines += [
+        "```",
+        "",
+        "| transition | label | from | to | permission | reason required |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in transitions:
+        sources = ", ".join(f"`{source}`" for source in t.source)
+        permission = f"`{t.permission}`" if t.permission else "— (the daily beat job)"
+        lines.append(
+            f"| `{t.name}` | {t.label} | {sources} | `{t.target}` | {permission} "
+            f"| {'yes' if t.needs_reason else '—'} |"
+        )
+    return lines
+
+
+def _supervision() -> list[str]:
+    from supervisors import lifecycle as sv
+
+    return [
+        "## Quality supervisor's appointment (社会质量监督员)",
+        "",
+        "Steps run through `supervisors.services.supervisor_transition`, which checks the",
+        "office and the permission below and records each change as one event. An",
+        "appointment gets its number and a two-year term; the daily beat job ends a term",
+        "that has run out (after a reminder), and an office may renew it. Only an",
+        "appointed supervisor within the term may file reports.",
+        "",
+        *_supervision_section(
+            sv.SUPERVISOR_TRANSITIONS,
+            sv.SupervisorStatus,
+            sv.SupervisorStatus.APPLIED,
+            (sv.SupervisorStatus.REJECTED, sv.SupervisorStatus.DISMISSED),
+        ),
+        "",
+        "## Supervisor's report",
+        "",
+        "Steps run through `supervisors.services.report_transition`. `supplement` is the",
+        "supervisor's answer to a question; `verify` opens a report case (举报, with its",
+        "verification clock above) or links the report to an existing case, and awards",
+        "the points of the rules in force.",
+        "",
+        *_supervision_section(
+            sv.REPORT_TRANSITIONS,
+            sv.ReportStatus,
+            sv.ReportStatus.SUBMITTED,
+            (sv.ReportStatus.VERIFIED, sv.ReportStatus.REJECTED),
+        ),
+        "",
+    ]
+
+
 def statemachine_markdown() -> str:
     with translation.override("en"):
         edges = case_edges()
@@ -167,6 +239,7 @@ def statemachine_markdown() -> str:
             "",
             *_transition_table(CaseKind.REPORT, edges),
             "",
+            *_supervision(),
             "## Rule sets",
             "",
             "A case is pinned to the rule set in force on its receipt date. Clock units:",
