@@ -86,6 +86,17 @@ def hit_code_url(hit: Hit, source_labels: dict[str, str]) -> tuple[str, str]:
         return label, ""
 
 
+def business_url(seller_key: str) -> str:
+    """The spot-check record of a business known by its credit code."""
+    kind, _sep, code = seller_key.partition(":")
+    if kind != "uscc" or not code:
+        return ""
+    try:
+        return reverse("supervisors:business-spotchecks", args=[code])
+    except NoReverseMatch:
+        return ""
+
+
 def facet_labels() -> dict[str, dict[str, str]]:
     """facet -> key -> label in the current language."""
     return {
@@ -109,10 +120,12 @@ def hit_row(hit: Hit, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
     doc = hit.source
     county = doc.get("region_county") or ""
     city = doc.get("region_city") or ""
-    code, url = hit_code_url(hit, labels["source"])
+    reference, url = hit_code_url(hit, labels["source"])
     return {
         "id": hit.id,
-        "tracking_code": code,
+        # A case's; a supervisor's report or spot-check has none.
+        "tracking_code": doc.get("tracking_code") or "",
+        "reference": reference,
         "url": url,
         "kind": doc["kind"],
         "kind_label": labels["kind"].get(doc["kind"], doc["kind"]),
@@ -131,6 +144,7 @@ def hit_row(hit: Hit, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
         "brand": doc.get("brand") or "",
         "brand_key": doc.get("brand_key") or "",
         "seller_key": doc.get("seller_key") or "",
+        "business_url": business_url(doc.get("seller_key") or ""),
         "seller_name": doc.get("seller_name") or "",
         "problem_type": doc["problem_type"],
         "problem_type_label": labels["problem_type"].get(doc["problem_type"], ""),
@@ -163,7 +177,7 @@ def page_payload(page: SearchPage) -> dict[str, Any]:
 
 
 EXPORT_COLUMNS = (
-    ("tracking_code", _("tracking code")),
+    ("reference", _("tracking code")),
     ("kind_label", _("kind")),
     ("source_label", _("source")),
     ("status_label", _("status")),

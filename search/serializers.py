@@ -9,8 +9,10 @@ from rest_framework import serializers
 
 class SearchHitSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    #: A case's tracking code, or a report's / spot-check's source and number.
-    tracking_code = serializers.CharField()
+    #: A case's tracking code; empty for a supervisor's report or spot-check.
+    tracking_code = serializers.CharField(allow_blank=True)
+    #: What to show for the hit: the tracking code, or the source and number.
+    reference = serializers.CharField()
     #: The page the hit opens on (case, supervisor's report, spot-check).
     url = serializers.CharField()
     kind = serializers.CharField()
@@ -30,6 +32,8 @@ class SearchHitSerializer(serializers.Serializer[Any]):
     brand_key = serializers.CharField()
     seller_key = serializers.CharField()
     seller_name = serializers.CharField()
+    #: The business's spot-check record, when the business has a credit code.
+    business_url = serializers.CharField()
     problem_type = serializers.CharField()
     problem_type_label = serializers.CharField()
     counterfeit = serializers.BooleanField()

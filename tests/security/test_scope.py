@@ -139,7 +139,9 @@ def _print_figures(request: pytest.FixtureRequest) -> Iterator[None]:
 def case_refs(value: Any) -> Iterator[tuple[str, Any]]:
     """(key, value) of every reference to a case by id in a JSON document."""
     if isinstance(value, dict):
-        if "tracking_code" in value and "id" in value:
+        # A row with a tracking code is a case's; a search hit of a
+        # supervisor's report or spot-check has none, and its id is its own.
+        if value.get("tracking_code") and "id" in value:
             yield "id", value["id"]
         for key, item in value.items():
             if key in CASE_REF_KEYS:
