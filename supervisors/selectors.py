@@ -50,6 +50,14 @@ def spotchecks_visible_to(*, user: Any) -> QuerySet[SpotCheck]:
     return qs if is_staff_member(user) else qs.none()
 
 
+def business_spotchecks(*, user: Any, credit_code: str) -> QuerySet[SpotCheck]:
+    """The spot-check results of one business, as producer or as seller,
+    newest first."""
+    return spotchecks_visible_to(user=user).filter(
+        Q(producer_credit_code=credit_code) | Q(seller_key=f"uscc:{credit_code}")
+    )
+
+
 def points_total(supervisor: Supervisor) -> int:
     return int(supervisor.points.aggregate(total=Sum("points"))["total"] or 0)
 

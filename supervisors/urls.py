@@ -16,6 +16,17 @@ urlpatterns = [
     ),
     path("supervisors/office/", views.office, name="office"),
     path(
+        "businesses/<str:credit_code>/spot-checks/",
+        views.business_spotchecks_page,
+        name="business-spotchecks",
+    ),
+    # Before the action route, which would take "training" as an action.
+    path(
+        "supervisors/office/<case_id:pk>/training/",
+        views.supervisor_training,
+        name="supervisor-training",
+    ),
+    path(
         "supervisors/office/<case_id:pk>/<slug:name>/",
         views.supervisor_action,
         name="supervisor-action",

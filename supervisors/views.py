@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.models import Office, ProductCategory, Region
+from core.scope import is_staff_member
+from core.validators import validate_credit_code
 from supervisors.lifecycle import (
     PERM_REVIEW_REPORT,
     PERM_REVIEW_SUPERVISOR,
@@ -28,6 +30,7 @@ from supervisors.lifecycle import (
 from supervisors.models import ReportPhoto, Supervisor
 from supervisors.models.reports import Finding
 from supervisors.selectors import (
+    business_spotchecks,
     points_total,
     reports_visible_to,
     supervisor_activity,
@@ -37,6 +40,7 @@ from supervisors.services import (
     report_file,
     report_transition,
     supervisor_apply,
+    supervisor_training_add,
     supervisor_transition,
 )
 from supervisors.services.registry import ApplicationData
@@ -278,3 +282,59 @@ def supervisor_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("supervisors:office")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervisor_training(request: HttpRequest, pk: int) -> HttpResponse:
+    """An office records a course its supervisor attended, beside the
+    supervisor's earlier training."""
+    _office_staff(request)
+    supervisor = supervisors_visible_to(user=request.user).filter(pk=pk).first()
+    if supervisor is None:
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            supervisor_training_add(
+                supervisor_id=pk,
+                title=request.POST.get("title", ""),
+                held_on=request.POST.get("held_on", ""),
+                hours=request.POST.get("hours", ""),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Training recorded."))
+            return redirect("supervisors:supervisor-training", pk=pk)
+    return render(
+        request,
+        "supervisors/training.html",
+        {
+            "supervisor": supervisor,
+            "trainings": supervisor.trainings.all(),
+            "errors": errors,
+            "form": request.POST if request.method == "POST" else {},
+            "today": timezone.localdate().isoformat(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def business_spotchecks_page(request: HttpRequest, credit_code: str) -> HttpResponse:
+    """A business's spot-check record: every published result of the
+    business with this credit code, as producer or as seller."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    try:
+        validate_credit_code(credit_code)
+    except ValidationError as exc:
+        raise Http404 from exc
+    results = business_spotchecks(user=request.user, credit_code=credit_code)
+    return render(
+        request,
+        "supervisors/business_spotchecks.html",
+        {"credit_code": credit_code, "results": results},
+    )

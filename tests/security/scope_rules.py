@@ -34,6 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from complaints.models import Case
 from core.models import CalendarDay, CalendarYear, ClockRule, Ground, RuleSet
+from tests.cases.factories import valid_credit_code
 from tests.security.world import OfficeWorld
 
 W = OfficeWorld
@@ -346,6 +347,23 @@ ROUTE_RULES: dict[str, Rule] = {
             ),
         ),
         refused=True,
+    ),
+    # Published spot-check results: no office's data.
+    "supervisors:business-spotchecks": Rule(
+        Scope.NONE, (Probe(kwargs=lambda w: {"credit_code": valid_credit_code()}),)
+    ),
+    "supervisors:supervisor-training": Rule(
+        Scope.OFFICE,
+        (
+            Probe(kwargs=_supervisor),
+            Probe(
+                "post",
+                kwargs=_supervisor,
+                data=lambda w: {"title": "探针", "held_on": "2026-11-30", "hours": "2"},
+            ),
+        ),
+        refused=True,
+        reveals=True,
     ),
     "api-supervisor-apply": Rule(Scope.OWN, (Probe("post", data=_nothing, json=True),)),
     "api-supervisor-list": Rule(Scope.OFFICE, reveals=True),
