@@ -331,6 +331,15 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.openapi.document_error_responses",
     ],
+    # One schema name per choice set that several apps' fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "complaints.lifecycle.CaseKind",
+        "CaseStatusEnum": "complaints.lifecycle.Status",
+        "InspectionKindEnum": "arbitration.lifecycle.InspectionKind",
+        "InspectionStatusEnum": "arbitration.lifecycle.Status",
+        "InspectionPartyEnum": "arbitration.models.inspections.Party",
+        "InspectionFeePayerEnum": "arbitration.models.inspections.FeePayer",
+    },
 }
 
 # --- Domain settings (docs/legal-basis.md §2, §8, §10) ------------------------

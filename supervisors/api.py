@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.api import validation_error_body
+from complaints.serializers import ErrorSerializer
 from supervisors.lifecycle import SupervisorStatus
 from supervisors.models import SpotCheck, Supervisor, SupervisorReport
 from supervisors.selectors import (
@@ -30,16 +31,15 @@ from supervisors.selectors import (
 from supervisors.serializers import (
     ActivitySerializer,
     ApplicationInputSerializer,
-    ErrorSerializer,
     MeSerializer,
     ReportInputSerializer,
     ReportSerializer,
     ReportTransitionInputSerializer,
     SpotCheckSerializer,
     SupervisorSerializer,
+    SupervisorTransitionInputSerializer,
     TrainingInputSerializer,
     TrainingSerializer,
-    TransitionInputSerializer,
 )
 from supervisors.services import (
     report_file,
@@ -132,13 +132,13 @@ class SupervisorDetailAPI(ServiceErrors, APIView):
 class SupervisorTransitionAPI(ServiceErrors, APIView):
     @extend_schema(
         tags=TAGS,
-        request=TransitionInputSerializer,
+        request=SupervisorTransitionInputSerializer,
         responses={200: SupervisorSerializer, **ERRORS},
         summary="appoint, reject, suspend, reinstate, dismiss or renew",
     )
     def post(self, request: Request, pk: int, name: str) -> Response:
         _visible(supervisors_visible_to(user=request.user), pk)
-        data = _valid(TransitionInputSerializer, request.data)
+        data = _valid(SupervisorTransitionInputSerializer, request.data)
         supervisor = supervisor_transition(
             supervisor_id=pk,
             action=name,

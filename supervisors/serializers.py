@@ -13,10 +13,6 @@ from supervisors.models import ReportPhoto, SpotCheck, Supervisor, SupervisorRep
 from supervisors.models.reports import Finding
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField(required=False)
-
-
 class ApplicationInputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=60)
     phone = serializers.CharField(max_length=30)
@@ -56,12 +52,12 @@ class SupervisorSerializer(serializers.ModelSerializer[Supervisor]):
         read_only_fields = fields
 
 
-class TransitionInputSerializer(serializers.Serializer[Any]):
+class SupervisorTransitionInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class ReportTransitionInputSerializer(TransitionInputSerializer):
+class ReportTransitionInputSerializer(SupervisorTransitionInputSerializer):
     link_case = serializers.IntegerField(
         required=False, min_value=1, help_text="verify: link to this existing case"
     )
