@@ -135,9 +135,7 @@ def test_sweep_reminds_and_escalates_once_and_mails_the_right_people(
     for case in Case.objects.all():
         marks = list(Event.objects.filter(case=case).order_by("id"))
         assert case.version == versions[case.pk] + len(marks)
-        assert [e.version for e in marks] == list(
-            range(versions[case.pk] + 1, case.version + 1)
-        )
+        assert [e.version for e in marks] == list(range(versions[case.pk] + 1, case.version + 1))
 
 
 def test_escalation_goes_to_the_parent_office_head_when_the_office_has_none(
