@@ -196,6 +196,30 @@ def _names(model: Any, codes: set[str]) -> dict[str, str]:
     return {obj.code: obj.display_name for obj in model.objects.filter(code__in=codes)}
 
 
+def _subject_names(dimension: Dimension, subjects: set[str]) -> dict[str, str]:
+    """What a person calls a cell's subject: a seller by the business name
+    the cases give (its key is a credit code or a normalised name), a brand
+    by its key, which is already its name."""
+    if dimension != Dimension.SELLER or not subjects:
+        return {}
+    from django.db.models import Max
+
+    from complaints.models import Case
+
+    rows = (
+        Case.objects.filter(seller_key__in=subjects)
+        .values("seller_key")
+        .annotate(name=Max("business_name"))
+    )
+    return {row["seller_key"]: row["name"] for row in rows}
+
+
+def _subject_fallback(subject: str) -> str:
+    # "name:<normalised name>|<platform>|<shop>" reads as the name itself.
+    head, _sep, rest = subject.partition(":")
+    return rest.split("|", 1)[0] if head == "name" and rest else subject
+
+
 def hotspot_payload(
     query: HotspotQuery, *, include: list[str], backend: SearchBackend | None = None
 ) -> dict[str, Any]:
@@ -212,6 +236,7 @@ def hotspot_payload(
         ProductCategory,
         {c.category for c in report.cells} | {split_key(s.key)[1] for s in report.surges},
     )
+    subjects = _subject_names(query.dimension, {c.subject for c in report.cells})
     t = query.thresholds
 
     def window(f: Any) -> dict[str, str]:
@@ -231,6 +256,7 @@ def hotspot_payload(
                 **asdict(cell),
                 "region_name": regions.get(cell.region, cell.region),
                 "category_name": categories.get(cell.category, cell.category),
+                "subject_name": subjects.get(cell.subject) or _subject_fallback(cell.subject),
             }
             for rank, cell in enumerate(report.cells, start=1)
         ],

@@ -64,14 +64,14 @@
       row.dataset.cell = cell.key;
       row.append(
         text("td", cell.rank), text("td", cell.region_name), text("td", cell.category_name),
-        text("td", cell.subject), text("td", cell.count), text("td", cell.distinct_complainants),
+        text("td", cell.subject_name || cell.subject), text("td", cell.count), text("td", cell.distinct_complainants),
         text("td", cell.weeks_present), text("td", cell.weighted_count),
         text("td", cell.previous_count + (cell.trend == null ? "" : " (" + (cell.trend >= 0 ? "+" : "") + Math.round(cell.trend * 100) + "%)")),
         text("td", cell.score),
         text("td", cell.patterns.map((p) => i18n.patterns[p] || p).join(", ")));
       const td = document.createElement("td");
       const button = text("button", i18n.drill, { type: "button", class: "drill" });
-      button.addEventListener("click", () => drill(cell.key));
+      button.addEventListener("click", () => drill(cell.key, cellName(cell)));
       td.append(button);
       row.append(td);
       tbody.append(row);
@@ -97,7 +97,7 @@
     const series = [{ name: i18n.all, type: "line", data: data.trend.total, smooth: true }];
     // Officers read places, categories and sellers, not cell keys.
     const labels = Object.fromEntries(data.cells.map((c) =>
-      [c.key, c.region_name + " · " + c.category_name + " · " + c.subject]));
+      [c.key, cellName(c)]));
     for (const [key, counts] of Object.entries(data.trend.cells)) {
       series.push({ name: labels[key] || key, type: "line", data: counts });
     }
@@ -171,13 +171,17 @@
     return (i18n.statuses || {})[code] || "";
   }
 
-  async function drill(key) {
+  function cellName(cell) {
+    return cell.region_name + " · " + cell.category_name + " · " + (cell.subject_name || cell.subject);
+  }
+
+  async function drill(key, name) {
     const query = new URLSearchParams(lastParams);
     query.delete("include");
     query.set("cell", key);
     const data = await getJSON(form.dataset.casesApi + "?" + query.toString());
     const section = document.getElementById("hotspot-drill");
-    document.getElementById("hotspot-drill-cell").textContent = key;
+    document.getElementById("hotspot-drill-cell").textContent = name || "";
     const link = document.getElementById("hotspot-drill-search");
     if (link && form.dataset.searchUrl) link.href = searchLink(key);
     const tbody = section.querySelector("tbody");

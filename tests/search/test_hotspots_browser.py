@@ -90,7 +90,13 @@ def test_the_page_draws_the_cells_charts_and_drills_down(
     page.locator(f"#hotspot-cells tr[data-cell='{first.key}'] button.drill").click()
     page.wait_for_selector("#hotspot-drill:not([hidden]) tbody tr", timeout=WAIT_MS)
     assert page.locator("#hotspot-drill tbody tr").count() == first.count
-    assert page.locator("#hotspot-drill-cell").inner_text() == first.key
+    # Cells are named as people name them: places, categories and sellers,
+    # never the cell key or a seller key's prefix.
+    heading = page.locator("#hotspot-drill-cell").inner_text()
+    assert heading and first.key not in heading
+    assert not any(part in heading for part in ("name:", "uscc:", "|"))
+    subjects = page.locator("#hotspot-cells tbody tr td:nth-child(4)").all_inner_texts()
+    assert subjects and not any(t.startswith(("name:", "uscc:")) for t in subjects)
     # The status column shows labels, never the documents' status codes.
     shown = set(page.locator("#hotspot-drill tbody tr td:nth-child(3)").all_inner_texts())
     labels = set()
